@@ -1,0 +1,84 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+/// One settings array for every target (Swift 6 language mode, strict concurrency).
+let settings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "Herold",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "herold", targets: ["herold"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // C libraries, wrapped by exactly one Swift target each.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+
+        .target(name: "Markup", dependencies: ["CLibXML2"], swiftSettings: settings),
+        .target(name: "FeedModel", swiftSettings: settings),
+        .target(
+            name: "Config",
+            dependencies: ["FeedModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Fetching",
+            dependencies: ["CCurl", "FeedModel", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: settings
+        ),
+        .target(name: "FeedParsing", dependencies: ["Markup", "FeedModel"], swiftSettings: settings),
+        .target(name: "Extraction", dependencies: ["Markup", "FeedModel"], swiftSettings: settings),
+        .target(
+            name: "Archive",
+            dependencies: ["FeedModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: settings
+        ),
+        .target(name: "Syndication", dependencies: ["FeedModel", "Archive"], swiftSettings: settings),
+        .target(
+            name: "Pipeline",
+            dependencies: [
+                "FeedModel", "Config", "Fetching", "FeedParsing", "Extraction", "Archive", "Syndication",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .executableTarget(
+            name: "herold",
+            dependencies: [
+                "Pipeline", "Config", "Fetching", "FeedParsing", "Extraction", "FeedModel",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
+        // Test helpers: a loopback HTTP server and fixture lookup.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: settings),
+
+        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: settings),
+        .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"], swiftSettings: settings),
+        .testTarget(name: "FetchingTests", dependencies: ["Fetching", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "FeedParsingTests", dependencies: ["FeedParsing", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"], swiftSettings: settings),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel"], swiftSettings: settings),
+        .testTarget(
+            name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup"], swiftSettings: settings),
+        .testTarget(
+            name: "PipelineTests",
+            dependencies: ["Pipeline", "Config", "Archive", "Markup", "TestSupport"],
+            swiftSettings: settings
+        ),
+    ]
+)

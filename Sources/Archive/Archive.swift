@@ -1,0 +1,1 @@
+// Archive stage; see DESIGN.md §6.

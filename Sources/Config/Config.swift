@@ -1,0 +1,1 @@
+// Config stage; see DESIGN.md §6.

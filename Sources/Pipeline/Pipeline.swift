@@ -1,0 +1,1 @@
+// Pipeline stage; see DESIGN.md §6.

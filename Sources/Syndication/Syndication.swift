@@ -1,0 +1,1 @@
+// Syndication stage; see DESIGN.md §6.
