@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 extension String {
     /// The text as the content hash sees it (DESIGN.md §1): Unicode NFC, soft hyphens and

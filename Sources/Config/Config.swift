@@ -1,1 +1,0 @@
-// Config stage; see DESIGN.md §6.
