@@ -1,1 +1,0 @@
-// Archive stage; see DESIGN.md §6.

@@ -1,0 +1,58 @@
+public import Foundation
+
+/// What the archive remembers of one source between runs (`sources.json`): what the origin
+/// calls itself, when it was last read, and how the last attempt ended.
+public struct SourceState: Sendable, Equatable, Codable {
+    public var id: String
+    /// The feed's own title, else the configured name.
+    public var title: String
+    /// The source's URL.
+    public var url: URL
+    /// The feed's alternate (web site) link, if it has one.
+    public var siteLink: URL?
+    public var lastAttempt: Date?
+    public var lastSuccess: Date?
+    /// The last failure's kind and reason, cleared by a success.
+    public var lastError: String?
+    public var consecutiveFailures: Int
+
+    public init(
+        id: String, title: String, url: URL, siteLink: URL? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil,
+        lastError: String? = nil, consecutiveFailures: Int = 0
+    ) {
+        self.id = id
+        self.title = title
+        self.url = url
+        self.siteLink = siteLink
+        self.lastAttempt = lastAttempt
+        self.lastSuccess = lastSuccess
+        self.lastError = lastError
+        self.consecutiveFailures = consecutiveFailures
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case id, title, url
+        case siteLink = "site_link"
+        case lastAttempt = "last_attempt"
+        case lastSuccess = "last_success"
+        case lastError = "last_error"
+        case consecutiveFailures = "consecutive_failures"
+    }
+}
+
+/// `sources.json` in the archive root: every source's `SourceState`, written atomically.
+public enum SourceStates {
+    /// Reads the states; a missing file is an empty set, an unreadable one is an error.
+    public static func read(archive root: URL) throws -> [String: SourceState] {
+        let url = root.appendingPathComponent("sources.json")
+        guard FileManager.default.fileExists(atPath: url.path) else { return [:] }
+        let list = try ArchiveStore.decoder.decode([SourceState].self, from: Data(contentsOf: url))
+        return Dictionary(list.map { ($0.id, $0) }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Writes the states, sorted by id.
+    public static func write(_ states: [String: SourceState], archive root: URL) throws {
+        let list = states.values.sorted { $0.id < $1.id }
+        try AtomicFile.write(ArchiveStore.encoder.encode(list), to: root.appendingPathComponent("sources.json"))
+    }
+}

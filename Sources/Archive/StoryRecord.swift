@@ -1,0 +1,70 @@
+public import Foundation
+
+/// One place a story was seen (provenance).
+public struct Sighting: Sendable, Equatable, Codable {
+    public var source: String
+    public var url: URL
+    public var firstSeen: Date
+    public var lastSeen: Date
+
+    enum CodingKeys: String, CodingKey {
+        case source, url
+        case firstSeen = "first_seen"
+        case lastSeen = "last_seen"
+    }
+}
+
+/// One immutable revision of a story's body; its files are `<number>.txt` and `<number>.html`.
+public struct Revision: Sendable, Equatable, Codable {
+    public var number: Int
+    /// `contentHash(of:)` of the revision's text.
+    public var hash: String
+    public var title: String?
+    public var seenAt: Date
+    /// Length of the text in characters.
+    public var length: Int
+
+    enum CodingKeys: String, CodingKey {
+        case number, hash, title, length
+        case seenAt = "seen_at"
+    }
+}
+
+/// A story's `meta.json`: identity, dates, authors, provenance and revisions. The files are
+/// the truth; every index is derived from them.
+public struct StoryRecord: Sendable, Equatable, Codable {
+    public static let schema = "herold-story/1"
+
+    public var schema: String = StoryRecord.schema
+    /// The story's id (16 hex digits), also its folder name. Never changes.
+    public var id: String
+    /// The Atom entry id, fixed when the story is created. Never changes.
+    public var atomID: String
+    /// The folder of the story, relative to the archive root (`items/YYYY/MM/<id>`).
+    public var folder: String
+    /// Identity keys that lead to this story (`guid:<source>:<guid>`, `url:<normalized url>`).
+    public var identities: [String]
+    public var title: String?
+    public var canonical: URL?
+    public var published: Date?
+    /// When the story last changed (a new revision); first seen for revision 1.
+    public var updated: Date
+    public var firstSeen: Date
+    public var author: String?
+    public var publisher: String?
+    public var language: String?
+    /// The source that first showed the story.
+    public var origin: String
+    public var sightings: [Sighting]
+    public var revisions: [Revision]
+
+    enum CodingKeys: String, CodingKey {
+        case schema, id, folder, identities, title, canonical, published, updated, author, publisher, language
+        case origin, sightings, revisions
+        case atomID = "atom_id"
+        case firstSeen = "first_seen"
+    }
+
+    /// The newest revision.
+    public var current: Revision { revisions[revisions.count - 1] }
+}

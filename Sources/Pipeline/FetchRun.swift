@@ -1,0 +1,114 @@
+public import Archive
+public import FeedModel
+public import Fetching
+public import Foundation
+public import Logging
+import Syndication
+
+/// One poll round over the configured sources (`herold fetch`, and each round of the daemon):
+/// fetch every source, archive what it shows, re-render the outputs from the archive.
+public struct FetchRun: Sendable {
+    public var configuration: Configuration
+    public var fetcher: any PageFetching
+    public var logger: Logger
+    public var now: @Sendable () -> Date
+    /// Sources polled at the same time (the fetcher enforces per-host limits on top).
+    public var parallelSources = 8
+
+    public init(
+        configuration: Configuration, fetcher: any PageFetching, logger: Logger,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.configuration = configuration
+        self.fetcher = fetcher
+        self.logger = logger
+        self.now = now
+    }
+
+    /// Polls the sources (all, or those in `only`), archives and renders. Never throws: every
+    /// failure is in the report, and a failing source leaves the rest of the archive intact.
+    public func run(only: Set<SourceID>? = nil) async -> RunReport {
+        let sources = configuration.sources.filter { only?.contains($0.id) ?? true }
+        let store: ArchiveStore
+        do {
+            store = try ArchiveStore(root: configuration.archive, feedID: configuration.feed.id)
+        } catch {
+            return RunReport(
+                sources: [], archiveError: "cannot open the archive at \(configuration.archive.path): \(error)",
+                storyCount: 0)
+        }
+        for warning in await store.warnings {
+            logger.warning("skipping an unreadable story", metadata: ["archive.file": "\(warning.path)", "reason": "\(warning.reason)"])
+        }
+
+        let harvests = await harvestAll(sources)
+
+        var states = (try? SourceStates.read(archive: configuration.archive)) ?? [:]
+        var reports: [SourceReport] = []
+        var archiveError: String?
+        for (source, var harvest) in zip(sources, harvests) {
+            for observation in harvest.observations {
+                do {
+                    switch try await store.ingest(observation) {
+                    case .new: harvest.report.new += 1
+                    case .known: harvest.report.known += 1
+                    case .revised: harvest.report.revised += 1
+                    case .skipped: harvest.report.empty += 1
+                    }
+                } catch {
+                    archiveError = archiveError ?? "cannot write to the archive: \(error)"
+                }
+            }
+            states[source.id] = updatedState(states[source.id], source: source, harvest: harvest)
+            reports.append(harvest.report)
+            logger.info(
+                "\(harvest.report.line)",
+                metadata: ["source.id": "\(source.id)", "stories.new": "\(harvest.report.new)"])
+        }
+
+        do {
+            try SourceStates.write(states, archive: configuration.archive)
+            try await OutputRenderer(configuration: configuration, now: now).render(store: store, states: states)
+        } catch {
+            archiveError = archiveError ?? "cannot write the outputs: \(error)"
+        }
+        return RunReport(sources: reports, archiveError: archiveError, storyCount: await store.allStories().count)
+    }
+
+    func harvestAll(_ sources: [Source]) async -> [Harvest] {
+        await withTaskGroup(of: (Int, Harvest).self) { group in
+            var results = [Harvest?](repeating: nil, count: sources.count)
+            var next = 0
+            func start(_ group: inout TaskGroup<(Int, Harvest)>) {
+                guard next < sources.count else { return }
+                let index = next
+                next += 1
+                let harvester = Harvester(source: sources[index], fetcher: fetcher, logger: logger, now: now)
+                group.addTask { (index, await harvester.harvest()) }
+            }
+            for _ in 0..<parallelSources { start(&group) }
+            while let (index, harvest) = await group.next() {
+                results[index] = harvest
+                start(&group)
+            }
+            return results.map { $0! }
+        }
+    }
+
+    func updatedState(_ old: SourceState?, source: Source, harvest: Harvest) -> SourceState {
+        var state = old ?? SourceState(id: source.id, title: source.name, url: source.url)
+        state.url = source.url
+        state.lastAttempt = now()
+        if let failure = harvest.report.failure {
+            state.lastError = failure
+            state.consecutiveFailures += 1
+        } else {
+            state.title = harvest.feedTitle ?? source.name
+            state.siteLink = harvest.siteLink ?? state.siteLink
+            state.lastSuccess = now()
+            state.lastError = nil
+            state.consecutiveFailures = 0
+        }
+        return state
+    }
+}

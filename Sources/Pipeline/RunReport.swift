@@ -1,0 +1,59 @@
+public import FeedModel
+public import Foundation
+
+/// How one source's poll ended.
+public struct SourceReport: Sendable, Equatable {
+    /// A page or article of the source that could not be read; the source still succeeded.
+    public struct PageFailure: Sendable, Equatable {
+        public var url: URL
+        public var reason: String
+    }
+
+    public var sourceID: SourceID
+    /// Nil when the source succeeded; else the one-line reason (the kind first, e.g. `dns: …`).
+    public var failure: String?
+    /// Items the source showed (feed entries or article pages).
+    public var items: Int = 0
+    public var new: Int = 0
+    public var known: Int = 0
+    public var revised: Int = 0
+    /// Items with no article text.
+    public var empty: Int = 0
+    public var pageFailures: [PageFailure] = []
+    /// Warnings, e.g. a feed that was not well-formed.
+    public var warnings: [String] = []
+
+    public init(sourceID: SourceID) {
+        self.sourceID = sourceID
+    }
+
+    /// Whether the source as a whole succeeded.
+    public var succeeded: Bool { failure == nil }
+
+    /// The line `herold fetch` prints for the source.
+    public var line: String {
+        if let failure { return "FAILED \(sourceID): \(failure)" }
+        var text = "ok     \(sourceID): \(items) item\(items == 1 ? "" : "s"): \(new) new, \(known) already known"
+        if revised > 0 { text += ", \(revised) revised" }
+        if empty > 0 { text += ", \(empty) without text" }
+        if !pageFailures.isEmpty {
+            let first = pageFailures[0]
+            text += "; \(pageFailures.count) page\(pageFailures.count == 1 ? "" : "s") failed"
+            text += " (\(first.url.absoluteString): \(first.reason)\(pageFailures.count > 1 ? ", …" : ""))"
+        }
+        if !warnings.isEmpty { text += "; warning: \(warnings[0])" }
+        return text
+    }
+}
+
+/// The result of one poll round.
+public struct RunReport: Sendable, Equatable {
+    public var sources: [SourceReport]
+    /// Set when the outputs could not be rendered or the archive could not be written.
+    public var archiveError: String?
+    /// Stories in the archive after the run.
+    public var storyCount: Int
+
+    /// Whether every source succeeded and the archive was written.
+    public var succeeded: Bool { archiveError == nil && sources.allSatisfy(\.succeeded) }
+}

@@ -1,1 +1,0 @@
-// Syndication stage; see DESIGN.md §6.
