@@ -1,0 +1,209 @@
+import Markup
+
+/// One text block of the article body: a paragraph, heading, list item, quote, preformatted
+/// text or table row, with the node it came from (for the HTML rendering).
+struct Block {
+    enum Kind: Equatable {
+        case paragraph
+        case heading(Int)
+        case listItem(ordered: Bool)
+        case quote
+        case preformatted
+        case tableRow
+    }
+
+    var kind: Kind
+    /// The block's text, whitespace collapsed, trimmed.
+    var text: String
+    /// The nodes whose content make up the block (one element, or an inline run).
+    var nodes: [Node]
+    /// Characters inside links.
+    var linkTextLength: Int
+    /// The list element a list item belongs to (to group items when rendering).
+    var list: Node?
+
+    /// Link characters over all characters.
+    var linkDensity: Double {
+        let total = text.count
+        return total == 0 ? 0 : Double(linkTextLength) / Double(total)
+    }
+}
+
+/// Turns content roots into blocks, in document order: the small internal vocabulary the
+/// later stages work on (trafilatura's idea: few kinds, one dispatch).
+struct BlockBuilder {
+    /// Elements that make one block each.
+    private static let blockTags: [String: Block.Kind] = [
+        "address": .paragraph, "dd": .paragraph, "dt": .paragraph, "h1": .heading(1), "h2": .heading(2),
+        "h3": .heading(3), "h4": .heading(4), "h5": .heading(5), "h6": .heading(6), "p": .paragraph,
+        "pre": .preformatted, "summary": .paragraph,
+    ]
+
+    /// Elements skipped entirely by the body text (images are collected separately).
+    private static let skippedTags: Set<String> = ["figcaption", "head", "img", "picture", "title"]
+
+    func blocks(in roots: [Node]) -> [Block] {
+        var result: [Block] = []
+        for root in roots {
+            if root.isElement, let kind = Self.blockTags[root.name] {
+                append(kind: kind, nodes: [root], to: &result)
+            } else {
+                visitContainer(root, into: &result)
+            }
+        }
+        return result
+    }
+
+    private func visitContainer(_ container: Node, into result: inout [Block]) {
+        var run: [Node] = []
+        func flush() {
+            if !run.isEmpty {
+                append(kind: .paragraph, nodes: run, to: &result)
+                run.removeAll()
+            }
+        }
+        for child in container.children {
+            switch child.kind {
+            case .text, .cdata:
+                run.append(child)
+            case .element:
+                let name = child.name
+                if Self.skippedTags.contains(name) { continue }
+                if Rules.inlineTags.contains(name) && !containsBlock(child) {
+                    run.append(child)
+                    continue
+                }
+                flush()
+                visitBlock(child, into: &result)
+            default:
+                continue
+            }
+        }
+        flush()
+    }
+
+    private func visitBlock(_ node: Node, into result: inout [Block]) {
+        let name = node.name
+        if let kind = Self.blockTags[name] {
+            if name == "p" || name.first == "h" || !containsBlock(node) {
+                append(kind: kind, nodes: [node], to: &result)
+            } else {
+                visitContainer(node, into: &result)
+            }
+            return
+        }
+        switch name {
+        case "li":
+            let ordered = node.parentElement?.hasName("ol") ?? false
+            if containsBlock(node) {
+                // The item's own inline text is one block, nested blocks follow.
+                var inline: [Node] = []
+                var nested: [Node] = []
+                for child in node.children {
+                    if child.isElement, !Rules.inlineTags.contains(child.name) || containsBlock(child) {
+                        nested.append(child)
+                    } else if !child.isElement || !Self.skippedTags.contains(child.name) {
+                        inline.append(child)
+                    }
+                }
+                append(kind: .listItem(ordered: ordered), nodes: inline, list: node.parentElement, to: &result)
+                for child in nested {
+                    if Self.skippedTags.contains(child.name) { continue }
+                    visitBlock(child, into: &result)
+                }
+            } else {
+                append(kind: .listItem(ordered: ordered), nodes: [node], list: node.parentElement, to: &result)
+            }
+        case "blockquote":
+            if containsBlock(node) {
+                visitContainer(node, into: &result)
+            } else {
+                append(kind: .quote, nodes: [node], to: &result)
+            }
+        case "tr":
+            append(kind: .tableRow, nodes: [node], to: &result)
+        case "figure":
+            visitContainer(node, into: &result)
+        default:
+            visitContainer(node, into: &result)
+        }
+    }
+
+    private func containsBlock(_ node: Node) -> Bool {
+        var found = false
+        node.walk { child in
+            if found { return false }
+            if child.isElement, !Rules.inlineTags.contains(child.name) {
+                found = true
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    private func append(kind: Block.Kind, nodes: [Node], list: Node? = nil, to result: inout [Block]) {
+        var raw = ""
+        var linkLength = 0
+        for node in nodes {
+            if node.isElement {
+                collectText(node, into: &raw, linkLength: &linkLength, inLink: node.hasName("a"))
+            } else {
+                raw += node.content
+            }
+        }
+        let text = TextTools.collapse(raw)
+        guard !text.isEmpty else { return }
+        result.append(Block(kind: kind, text: text, nodes: nodes, linkTextLength: linkLength, list: list))
+    }
+
+    /// Text of a block, with cell and line separators as spaces and link characters counted.
+    private func collectText(_ node: Node, into text: inout String, linkLength: inout Int, inLink: Bool) {
+        if inLink { linkLength += TextTools.collapse(node.text).count }
+        node.walk { child in
+            if child.isText {
+                text += child.content
+                return false
+            }
+            guard child.isElement else { return false }
+            let name = child.name
+            if Self.skippedTags.contains(name) { return false }
+            if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text += " " }
+            if name == "a" && !inLink { linkLength += TextTools.collapse(child.text).count }
+            return true
+        }
+    }
+}
+
+/// Whitespace and comparison helpers.
+enum TextTools {
+    /// Collapses every run of whitespace (including no-break spaces) to one space and trims.
+    static func collapse(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var pendingSpace = false
+        for scalar in text.unicodeScalars {
+            if scalar.properties.isWhitespace || scalar.value == 0xA0 {
+                pendingSpace = true
+                continue
+            }
+            if scalar.value == 0xAD || scalar.value == 0x200B { continue }
+            if pendingSpace && !out.isEmpty { out.append(" ") }
+            pendingSpace = false
+            out.append(scalar)
+        }
+        return String(out)
+    }
+
+    /// A comparison key: collapsed, lower-cased.
+    static func key(_ text: String) -> String { collapse(text).lowercased() }
+
+    /// A phrase key: lower-cased, trimmed of punctuation and symbols at both ends.
+    static func phraseKey(_ text: String) -> String {
+        let lowered = collapse(text).lowercased()
+        let scalars = lowered.unicodeScalars
+        let isTrim: (Unicode.Scalar) -> Bool = { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }
+        guard let start = scalars.firstIndex(where: { !isTrim($0) }) else { return "" }
+        let end = scalars.lastIndex(where: { !isTrim($0) })!
+        return String(scalars[start...end])
+    }
+}

@@ -1,0 +1,73 @@
+/// Recognizes CMS demo and placeholder blocks by signal: lorem-ipsum vocabulary, placeholder
+/// words, style-guide headings that name their own markup, and CMS render errors.
+enum DemoDetector {
+    /// Whether a text is lorem-ipsum filler: at least three distinct filler words that make up
+    /// at least a third of the words, or the classic opening.
+    static func isLorem(_ text: String) -> Bool {
+        let words = text.lowercased().split(whereSeparator: { !$0.isLetter })
+        guard !words.isEmpty else { return false }
+        var hits = 0
+        var distinct = Set<Substring>()
+        for word in words where Rules.loremWords.contains(String(word)) {
+            hits += 1
+            distinct.insert(word)
+        }
+        if text.lowercased().hasPrefix("lorem ipsum") { return true }
+        return distinct.count >= 3 && Double(hits) >= Double(words.count) / 3
+    }
+
+    /// Whether a text names itself as placeholder ("Blindtext", "Platzhalter", pangrams).
+    static func isPlaceholder(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        return Rules.placeholderMarkers.contains { lower.contains($0) }
+    }
+
+    /// Whether a text is a CMS render error or framework exception line.
+    static func isCMSError(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        if Rules.cmsErrorMarkers.contains(where: { lower.contains($0) }) { return true }
+        return lower.hasPrefix("error:") && lower.contains("uid")
+    }
+
+    /// Whether a heading (or caption) is a style-guide sample heading.
+    static func isStyleguideHeading(_ text: String) -> Bool {
+        let key = TextTools.phraseKey(text)
+        guard !key.isEmpty, key.count <= 80 else { return false }
+        if Rules.styleguideHeadingExact.contains(key) { return true }
+        if Rules.styleguideHeadingPrefixes.contains(where: { key.hasPrefix($0) }) { return true }
+        if Rules.styleguideHeadingParts.contains(where: { key.contains($0) }) { return true }
+        return namesHeadingLevel(key) || namesColumnLayout(key)
+    }
+
+    /// "headline h3", "überschrift h2": a heading that names its own level.
+    private static func namesHeadingLevel(_ key: String) -> Bool {
+        for marker in ["headline h", "überschrift h"] {
+            var rest = Substring(key)
+            while let range = rest.range(of: marker) {
+                let after = rest[range.upperBound...]
+                if let digit = after.first, ("1"..."6").contains(digit),
+                    after.dropFirst().first.map({ !$0.isLetter && !$0.isNumber }) ?? true
+                {
+                    return true
+                }
+                rest = after
+            }
+        }
+        return false
+    }
+
+    /// "2 Spalter", "3-Spalter mit Teasern": a heading that names a column layout.
+    private static func namesColumnLayout(_ key: String) -> Bool {
+        guard let first = key.first, first.isNumber else { return false }
+        let rest = key.dropFirst().drop { $0 == " " || $0 == "-" }
+        return rest.hasPrefix("spalter")
+    }
+
+    /// Whether any demo signal fires for a block of text.
+    static func isDemo(_ text: String, isHeading: Bool) -> Bool {
+        if isLorem(text) || isCMSError(text) { return true }
+        if text.count < 400 && isPlaceholder(text) { return true }
+        if isStyleguideHeading(text) && (isHeading || text.count <= 60) { return true }
+        return false
+    }
+}

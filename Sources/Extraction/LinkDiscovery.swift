@@ -1,0 +1,133 @@
+import Foundation
+import Markup
+
+/// Link discovery on listing pages: the article links of the page's repeated item structure
+/// (or of the source's `links:` selector), absolute, in document order, each once.
+struct LinkDiscovery {
+    /// A repeated item structure: the items and their article links.
+    struct Group {
+        var items: [Node]
+        var links: [URL]
+        /// Non-whitespace characters of the items' text.
+        var textLength: Int
+    }
+
+    /// A listing needs at least this many items with distinct article links.
+    static let minimumItems = 3
+
+    let base: URL?
+    let pageURL: URL?
+    /// URLs that are never articles (feeds, the page itself).
+    let excluded: Set<String>
+
+    /// Links of the elements matched by a selector (`a` elements, or the first article link
+    /// inside each matched element).
+    func links(selector: String, in document: MarkupDocument) -> [URL] {
+        guard let matched = try? document.select(selector) else { return [] }
+        var result: [URL] = []
+        var seen = Set<String>()
+        for node in matched {
+            let url: URL?
+            if node.hasName("a") {
+                url = articleURL(node.attribute("href"))
+            } else {
+                url = itemLink(node)
+            }
+            if let url, seen.insert(url.absoluteString).inserted { result.append(url) }
+        }
+        return result
+    }
+
+    /// The best repeated item structure under `root`: siblings of one signature (tag and
+    /// class tokens), most of which carry a title link to a distinct article URL.
+    func bestGroup(in root: Node, preferred: [String], document: MarkupDocument) -> Group? {
+        for selector in preferred {
+            guard let items = try? document.select(selector), items.count >= Self.minimumItems else { continue }
+            if let group = makeGroup(items) { return group }
+        }
+        var best: Group?
+        root.walk { node in
+            guard node.isElement else { return false }
+            let children = node.elementChildren
+            guard children.count >= Self.minimumItems else { return true }
+            var bySignature: [String: [Node]] = [:]
+            for child in children { bySignature[signature(child), default: []].append(child) }
+            for (_, items) in bySignature where items.count >= Self.minimumItems {
+                guard let group = makeGroup(items) else { continue }
+                if best == nil || group.links.count > best!.links.count
+                    || (group.links.count == best!.links.count && group.textLength > best!.textLength)
+                {
+                    best = group
+                }
+            }
+            return true
+        }
+        return best
+    }
+
+    private func makeGroup(_ items: [Node]) -> Group? {
+        var links: [URL] = []
+        var seen = Set<String>()
+        var withLink = 0
+        var textLength = 0
+        for item in items {
+            textLength += TextMetrics.textLength(of: item)
+            guard let url = itemLink(item) else { continue }
+            withLink += 1
+            if seen.insert(url.absoluteString).inserted { links.append(url) }
+        }
+        guard links.count >= Self.minimumItems, Double(withLink) >= 0.75 * Double(items.count) else { return nil }
+        return Group(items: items, links: links, textLength: textLength)
+    }
+
+    /// The article link of one item: a link inside a heading first, else the link with the
+    /// longest text; only links that can lead to an article.
+    func itemLink(_ item: Node) -> URL? {
+        let anchors = item.hasName("a") ? [item] : item.elements(named: "a")
+        var best: (url: URL, score: Int)?
+        for anchor in anchors {
+            guard let url = articleURL(anchor.attribute("href")) else { continue }
+            let text = TextTools.collapse(anchor.text)
+            var score = text.count
+            if anchor.ancestors.contains(where: { ["h1", "h2", "h3", "h4", "h5", "h6"].contains($0.name) }) { score += 1000 }
+            if score < 15 && score < 1000 { score = max(score, (anchor.attribute("title") ?? "").count / 2) }
+            if best == nil || score > best!.score { best = (url, score) }
+        }
+        guard let best, best.score >= 10 else { return nil }
+        return best.url
+    }
+
+    /// A link target that can be an article: http(s), not a file, not the page itself, not a
+    /// feed, not pagination or a filter.
+    func articleURL(_ href: String?) -> URL? {
+        guard let href, !href.isEmpty, !href.hasPrefix("#") else { return nil }
+        guard URLTools.isSafe(href, schemes: ["http", "https"]), let url = URLTools.resolve(href, against: base) else {
+            return nil
+        }
+        guard let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https" else { return nil }
+        if URLTools.isFile(url) { return nil }
+        var withoutFragment = URLComponents(url: url, resolvingAgainstBaseURL: true)
+        withoutFragment?.fragment = nil
+        let clean = withoutFragment?.url ?? url
+        if excluded.contains(clean.absoluteString) { return nil }
+        if let pageURL, clean.absoluteString == pageURL.absoluteString { return nil }
+        if isPagination(clean) { return nil }
+        return clean
+    }
+
+    private func isPagination(_ url: URL) -> Bool {
+        let lower = url.absoluteString.lowercased()
+        let markers = ["currentpage", "page=", "/page/", "seite=", "offset=", "start="]
+        if let query = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedQuery?.lowercased() {
+            let decoded = query.removingPercentEncoding ?? query
+            if markers.contains(where: { decoded.contains($0) }) { return true }
+            if decoded.contains("type=") || decoded.contains("filter") || decoded.contains("category") { return true }
+        }
+        return lower.contains("/page/")
+    }
+
+    private func signature(_ node: Node) -> String {
+        let classes = node.classList.map { $0.lowercased() }.filter { !$0.contains(where: \.isNumber) }.sorted()
+        return node.name + "." + classes.joined(separator: ".")
+    }
+}

@@ -1,0 +1,303 @@
+import FeedModel
+import Foundation
+import Markup
+
+/// One page through the stages, in this order (each step explains why it sits where it does):
+/// 1. metadata from the intact document (cleaning would remove `<head>` scripts with JSON-LD,
+///    bylines and `<time>` elements in article footers);
+/// 2. CMS fingerprint, so its rules apply before the generic heuristics;
+/// 3. template cleaning (scripts, forms, navigation, header/footer, cookie banners);
+/// 4. link discovery on the cleaned page (navigation links are gone, teaser items are not yet);
+/// 5. content selection: `content:` selector, CMS selectors, semantic markup, scoring;
+/// 6. images, attachments, title and date from the chosen content, before blocks are stripped;
+/// 7. strip selectors and content-level boilerplate (share bars, related news, sliders, ...);
+/// 8. blocks: demo and placeholder blocks, in-page duplicates and repeated filler removed;
+/// 9. the sanitizer, last, renders the HTML.
+struct PagePipeline {
+    let options: ExtractionOptions
+    let document: HTMLDocument
+    let url: URL?
+    let rawPrefix: String
+
+    func run() -> PageExtraction {
+        guard let body = document.body ?? document.root else { return PageExtraction(kind: .article) }
+        var page = PageMetadata.read(document)
+        page.bylines = BylineReader.bylines(in: body)
+        let base = page.baseHref.flatMap { URLTools.resolve($0, against: url) } ?? url
+        var feeds: [URL] = []
+        for href in page.feeds {
+            if let feed = URLTools.resolve(href, against: base).map(URLTools.canonical), !feeds.contains(feed) {
+                feeds.append(feed)
+            }
+        }
+        let cms = detectCMS(page)
+
+        let cleaner = Cleaner()
+        cleaner.removeTemplate(from: body)
+        let frequencies = blockFrequencies(body)
+
+        // Link discovery.
+        let canonicalRaw = page.canonical.flatMap { URLTools.resolve($0, against: base) }
+        var excluded = Set(feeds.map(\.absoluteString))
+        if let canonicalRaw { excluded.insert(canonicalRaw.absoluteString) }
+        let discovery = LinkDiscovery(base: base, pageURL: url, excluded: excluded)
+        var links: [URL] = []
+        var group: LinkDiscovery.Group?
+        if let selector = options.links {
+            links = discovery.links(selector: selector, in: document)
+        } else {
+            group = discovery.bestGroup(in: body, preferred: cms?.listItems ?? [], document: document)
+        }
+
+        // Content selection.
+        let finder = ContentFinder()
+        var selection: (roots: [Node], method: ContentFinder.Method)?
+        if let content = options.content {
+            selection = finder.find(in: body, document: document, selectors: [content], method: .selector)
+        }
+        if selection == nil, let cms {
+            selection = finder.find(in: body, document: document, selectors: cms.content, method: .cms)
+        }
+        let chosen = selection ?? finder.findGeneric(in: body, document: document)
+
+        // Listing or article, by signal.
+        if options.links != nil, !links.isEmpty {
+            return PageExtraction(kind: .listing, links: links, feeds: feeds)
+        }
+        if let group, chosen.method != .cms, chosen.method != .selector {
+            let outside = textOutside(group.items, in: chosen.roots, finder: finder)
+            if Double(outside) < max(500, Double(group.textLength) * 0.5) {
+                return PageExtraction(kind: .listing, links: group.links, feeds: feeds)
+            }
+        }
+
+        let resolver = MetadataResolver(page: page)
+        let title = resolver.title(contentRoots: chosen.roots, body: body)
+        let published = resolver.published(contentRoots: chosen.roots)
+        let media = MediaCollector(base: base)
+        let images = media.images(in: chosen.roots)
+        let attachments = media.attachments(in: chosen.roots)
+
+        cleaner.strip((cms?.strip ?? []) + options.strip, in: document)
+        let roots = chosen.roots.filter { $0.parent != nil }
+        for root in roots { cleaner.removeContentBoilerplate(from: root) }
+
+        let blocks = BlockFilter(title: title, frequencies: frequencies).filter(BlockBuilder().blocks(in: roots))
+        let sanitizer = Sanitizer(baseURL: base)
+        let rendered = BlockRenderer(sanitizer: sanitizer).render(blocks)
+
+        var canonical = canonicalRaw.map(URLTools.canonical)
+        if canonical == nil, let url { canonical = URLTools.canonical(url) }
+        let article = Article(
+            url: url, canonical: canonical, title: title, published: published, updated: resolver.updated(),
+            author: resolver.author(), publisher: resolver.publisher(body: body), language: resolver.language(),
+            text: rendered.text, html: rendered.html, images: images, attachments: attachments,
+            confidence: confidence(method: chosen.method, blocks: blocks), cms: cms?.name)
+        return PageExtraction(kind: .article, article: article, links: [], feeds: feeds)
+    }
+
+    private func detectCMS(_ page: PageMetadata) -> CMSPack? {
+        let generator = (page.generator ?? "").lowercased()
+        for pack in CMSPack.all where pack.generatorMarkers.contains(where: { generator.contains($0) }) { return pack }
+        for pack in CMSPack.all where pack.sourceMarkers.contains(where: { rawPrefix.contains($0) }) { return pack }
+        return nil
+    }
+
+    /// How often each block text occurs on the (template-cleaned) page.
+    private func blockFrequencies(_ body: Node) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for block in BlockBuilder().blocks(in: [body]) where block.text.count >= 40 {
+            counts[block.text, default: 0] += 1
+        }
+        return counts
+    }
+
+    private func textOutside(_ items: [Node], in roots: [Node], finder: ContentFinder) -> Int {
+        var total = 0
+        for root in roots {
+            if items.contains(where: { $0.contains(root) }) { continue }
+            var inside = 0
+            for item in items where root.contains(item) { inside += finder.paragraphTextLength(item) }
+            total += max(0, finder.paragraphTextLength(root) - inside)
+        }
+        return total
+    }
+
+    private func confidence(method: ContentFinder.Method, blocks: [Block]) -> Double {
+        var score: Double
+        switch method {
+        case .selector, .cms: score = 0.9
+        case .semantic: score = 0.8
+        case .scoring: score = 0.6
+        case .body: score = 0.3
+        }
+        let length = blocks.reduce(0) { $0 + $1.text.count }
+        if length < 200 { score *= 0.4 } else if length < 500 { score *= 0.7 }
+        let links = blocks.reduce(0) { $0 + $1.linkTextLength }
+        if length > 0 { score *= 1 - min(0.5, Double(links) / Double(length)) }
+        return min(1, max(0, score))
+    }
+}
+
+/// Drops blocks that are not article text: the title heading, demo/placeholder blocks (and
+/// what sits under a demo heading), template phrases, link lists, in-page duplicates and
+/// filler repeated across the page.
+struct BlockFilter {
+    let title: String?
+    let frequencies: [String: Int]
+
+    func filter(_ blocks: [Block]) -> [Block] {
+        let titleKey = title.map(TextTools.key)
+        var counts = blocks.compactMap { frequencies[$0.text] }.sorted()
+        let median = counts.isEmpty ? 1 : counts[counts.count / 2]
+        counts.removeAll()
+        var result: [Block] = []
+        var seen = Set<String>()
+        var suppressedBelow: Int?
+        for (index, block) in blocks.enumerated() {
+            let key = TextTools.key(block.text)
+            if case .heading(let level) = block.kind {
+                if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
+                if key == titleKey && index < 3 { continue }
+                if DemoDetector.isDemo(block.text, isHeading: true) {
+                    suppressedBelow = level
+                    continue
+                }
+            }
+            if suppressedBelow != nil { continue }
+            if DemoDetector.isDemo(block.text, isHeading: false) { continue }
+            if Rules.boilerplatePhrases.contains(TextTools.phraseKey(block.text)) { continue }
+            if block.linkDensity > 0.8 && block.text.count < 100 { continue }
+            if block.text.count >= 10 {
+                if seen.contains(key) { continue }
+                seen.insert(key)
+            }
+            if let count = frequencies[block.text], count >= 3, count > median { continue }
+            result.append(block)
+        }
+        return dropLinkLists(result)
+    }
+
+    /// A list whose items are nearly all links is navigation, not text.
+    private func dropLinkLists(_ blocks: [Block]) -> [Block] {
+        var byList: [Node: (count: Int, links: Int)] = [:]
+        for block in blocks {
+            guard case .listItem = block.kind, let list = block.list else { continue }
+            var entry = byList[list] ?? (0, 0)
+            entry.count += 1
+            if block.linkDensity > 0.7 { entry.links += 1 }
+            byList[list] = entry
+        }
+        return blocks.filter { block in
+            guard case .listItem = block.kind, let list = block.list, let entry = byList[list] else { return true }
+            return !(entry.count >= 2 && Double(entry.links) >= 0.8 * Double(entry.count))
+        }
+    }
+}
+
+/// Renders blocks as plain text (blank line between blocks) and sanitized HTML.
+struct BlockRenderer {
+    let sanitizer: Sanitizer
+
+    func render(_ blocks: [Block]) -> (text: String, html: String) {
+        var text: [String] = []
+        var html = ""
+        var openList: (node: Node, tag: String)?
+        for block in blocks {
+            text.append(block.text)
+            if case .listItem(let ordered) = block.kind {
+                let tag = ordered ? "ol" : "ul"
+                if let open = openList, open.node != block.list {
+                    html += "</\(open.tag)>"
+                    openList = nil
+                }
+                if openList == nil, let list = block.list {
+                    html += "<\(tag)>"
+                    openList = (list, tag)
+                }
+                html += "<li>" + inner(block) + "</li>"
+                continue
+            }
+            if let open = openList {
+                html += "</\(open.tag)>"
+                openList = nil
+            }
+            switch block.kind {
+            case .heading(let level): html += "<h\(level)>" + inner(block) + "</h\(level)>"
+            case .quote: html += "<blockquote>" + inner(block) + "</blockquote>"
+            case .preformatted: html += "<pre>" + inner(block) + "</pre>"
+            case .tableRow: html += "<p>" + Sanitizer.escapeText(block.text) + "</p>"
+            case .paragraph, .listItem: html += "<p>" + inner(block) + "</p>"
+            }
+        }
+        if let open = openList { html += "</\(open.tag)>" }
+        return (text.joined(separator: "\n\n"), html)
+    }
+
+    /// The block's content without its own element tag.
+    private func inner(_ block: Block) -> String {
+        if block.nodes.count == 1, let node = block.nodes.first, node.isElement, !Rules.inlineTags.contains(node.name) {
+            return sanitizer.sanitizeChildren(of: node)
+        }
+        return block.nodes.map { sanitizer.sanitize($0) }.joined()
+    }
+}
+
+/// Images with captions and downloadable attachments of the content.
+struct MediaCollector {
+    let base: URL?
+
+    /// MIME types by file extension, sorted.
+    static let mimeTypes: [String: String] = [
+        "csv": "text/csv", "doc": "application/msword",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "epub": "application/epub+zip", "odp": "application/vnd.oasis.opendocument.presentation",
+        "ods": "application/vnd.oasis.opendocument.spreadsheet", "odt": "application/vnd.oasis.opendocument.text",
+        "pdf": "application/pdf", "ppt": "application/vnd.ms-powerpoint",
+        "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation", "rtf": "application/rtf",
+        "xls": "application/vnd.ms-excel", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "zip": "application/zip",
+    ]
+
+    func images(in roots: [Node]) -> [ArticleImage] {
+        var result: [ArticleImage] = []
+        for root in roots {
+            for img in root.elements(named: "img") {
+                guard let raw = img.attribute("src") ?? img.attribute("data-src"),
+                    URLTools.isSafe(raw, schemes: URLTools.safeMediaSchemes),
+                    let src = URLTools.resolve(raw, against: base)
+                else { continue }
+                if let width = img.attribute("width").flatMap(Int.init), width < 60 { continue }
+                if let height = img.attribute("height").flatMap(Int.init), height < 60 { continue }
+                let alt = img.attribute("alt").map(TextTools.collapse)?.nilIfEmpty
+                var caption: String?
+                if let figure = img.ancestors.first(where: { $0.hasName("figure") }),
+                    let figcaption = figure.firstElement(named: "figcaption")
+                {
+                    caption = TextTools.collapse(figcaption.text).nilIfEmpty
+                }
+                if result.contains(where: { $0.src == src }) { continue }
+                result.append(ArticleImage(src: src, alt: alt, caption: caption))
+            }
+        }
+        return result
+    }
+
+    func attachments(in roots: [Node]) -> [Attachment] {
+        var result: [Attachment] = []
+        for root in roots {
+            for anchor in root.elements(named: "a") {
+                guard let href = anchor.attribute("href"), URLTools.isSafe(href, schemes: ["http", "https"]),
+                    let url = URLTools.resolve(href, against: base)
+                else { continue }
+                let ext = url.pathExtension.lowercased()
+                guard let mime = Self.mimeTypes[ext] else { continue }
+                if result.contains(where: { $0.url == url }) { continue }
+                let type = anchor.attribute("type")?.lowercased().nilIfEmpty ?? mime
+                let label = TextTools.collapse(anchor.text).nilIfEmpty ?? anchor.attribute("title")
+                result.append(Attachment(url: url, type: type, label: label))
+            }
+        }
+        return result
+    }
+}

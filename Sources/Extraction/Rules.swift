@@ -1,0 +1,179 @@
+/// The extractor's rules as data: tag tables, boilerplate class/id tokens, boilerplate phrases,
+/// demo vocabulary and CMS rule packs. Every table is sorted; code elsewhere only looks up.
+enum Rules {
+    // MARK: Tags
+
+    /// Elements removed with their content before anything else looks at the page.
+    static let removedTags: Set<String> = [
+        "applet", "audio", "button", "canvas", "datalist", "dialog", "embed", "fieldset", "frame", "frameset",
+        "iframe", "input", "link", "map", "math", "menu", "meta", "nav", "noscript", "object", "optgroup", "option",
+        "output", "param", "progress", "script", "select", "source", "style", "svg", "template", "textarea", "track",
+        "video",
+    ]
+
+    /// Elements whose content flows inline: text runs are built across them.
+    static let inlineTags: Set<String> = [
+        "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
+        "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
+        "sup", "time", "tt", "u", "var", "wbr",
+    ]
+
+    /// ARIA roles of page template regions.
+    static let templateRoles: Set<String> = [
+        "alert", "alertdialog", "banner", "complementary", "contentinfo", "dialog", "menu", "menubar", "navigation",
+        "search", "tablist", "toolbar",
+    ]
+
+    // MARK: Class and id tokens
+
+    /// Class/id tokens (split at every non-alphanumeric character, lower-cased) that mark the
+    /// page template. A token *equal* to one of these matches.
+    static let templateTokensExact: Set<String> = [
+        "ad", "ads", "advert", "banner", "breadcrumb", "breadcrumbs", "consent", "cookie", "cookies", "crumbs",
+        "footer", "masthead", "menu", "metanav", "nav", "navbar", "navigation", "offcanvas", "pager", "pagination",
+        "sidebar", "sitemap", "skip", "skiplink", "skiplinks", "toolbar", "topbar",
+    ]
+
+    /// Class/id token *parts*: a token containing one of these matches (they are long and
+    /// specific enough not to hit article containers).
+    static let templateTokenParts: [String] = [
+        "breadcrumb", "cookie", "gdpr", "mainnav", "megamenu", "navbar", "navigation", "offcanvas", "pagination",
+        "sidebar", "skiplink", "subnav", "topnav",
+    ]
+
+    /// Class/id tokens of blocks inside the content area that are not the article: share bars,
+    /// related news, teaser lists, sliders, galleries, print links, comments, newsletters.
+    static let contentTokensExact: Set<String> = [
+        "author", "backlink", "carousel", "comment", "comments", "gallery", "share", "sharing", "shariff", "slider",
+        "social", "socials", "sponsored", "tags", "teaser", "teasers", "totop", "widget",
+    ]
+
+    /// Token parts for the content-level boilerplate.
+    static let contentTokenParts: [String] = [
+        "advert", "backlink", "carousel", "comment", "disqus", "gallery", "navfunctions", "newsletter", "outbrain",
+        "promo", "recommend", "related", "shariff", "sharing", "slider", "sociallinks", "socialmedia", "subscribe",
+        "taboola", "tagcloud", "teaser", "totop",
+    ]
+
+    /// Token parts that protect an element from the token rules (the article container itself).
+    static let protectedTokenParts: [String] = [
+        "articlebody", "article-body", "bodytext", "body-text", "entry-content", "main-content", "maincontent",
+        "post-body", "post-content", "story-body", "teaser-text",
+    ]
+
+    // MARK: Phrases
+
+    /// Whole-block texts (lower-cased, trimmed of punctuation) that are template, never article.
+    static let boilerplatePhrases: Set<String> = [
+        "alle meldungen", "alle pressemitteilungen", "back", "back to top", "bild vergrößern", "diese seite teilen",
+        "drucken", "facebook", "instagram", "mehr", "mehr erfahren", "nach oben", "print", "read more", "seite drucken",
+        "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this", "sie sind hier", "skip to content",
+        "skip to main content", "teilen", "to top", "top", "twitter", "weiterlesen", "zum seitenanfang",
+        "zum seiteninhalt", "zur hauptnavigation", "zur startseite", "zurück", "zurück zur übersicht",
+    ]
+
+    /// Prefixes of dates that are page metadata rather than publication dates.
+    static let footerDatePrefixes: [String] = [
+        "aktualisiert", "last modified", "last updated", "letzte aktualisierung", "letzte änderung", "stand",
+        "updated", "zuletzt aktualisiert",
+    ]
+
+    // MARK: Demo and placeholder content
+
+    /// Lorem-ipsum vocabulary (Latin filler of both common variants).
+    static let loremWords: Set<String> = [
+        "accusam", "adipiscing", "aliqua", "aliquip", "aliquyam", "amet", "clita", "commodo", "consectetur",
+        "consequat", "consetetur", "diam", "dolor", "dolore", "dolores", "duo", "eiusmod", "eirmod", "elit", "elitr",
+        "erat", "exercitation", "gubergren", "incididunt", "invidunt", "ipsum", "justo", "kasd", "labore", "laboris",
+        "lorem", "magna", "nisi", "nonumy", "nostrud", "rebum", "sadipscing", "sanctus", "sed", "stet", "takimata",
+        "tempor", "ullamco", "veniam", "voluptua",
+    ]
+
+    /// Substrings (lower-case) that mark placeholder text in any language.
+    static let placeholderMarkers: [String] = [
+        "blindtext", "dummy text", "dummytext", "far far away, behind the word mountains", "franz jagt im komplett",
+        "hinter den wortbergen", "lorem ipsum", "placeholder text", "platzhalter", "quick brown fox jumps",
+        "zwölf boxkämpfer jagen",
+    ]
+
+    /// Substrings (lower-case) of CMS render errors and framework exception lines.
+    static let cmsErrorMarkers: [String] = [
+        "an error occurred while", "content element with uid", "could not analyse class", "extbase\\",
+        "has no rendering definition", "oops, an error occurred", "typo3fluid\\", "uncaught typo3 exception",
+    ]
+
+    /// Style-guide section headings: sample headings that name their own markup instead of a
+    /// topic. Matched against the phrase key (lower-case, outer punctuation trimmed).
+    static let styleguideHeadingExact: Set<String> = ["accordion", "akkordeon", "headline", "linkliste", "teasertypen"]
+
+    /// Prefixes of style-guide headings.
+    static let styleguideHeadingPrefixes: [String] = [
+        "akkordeon", "blauer kasten", "blauer text", "content-slider", "contentslider", "dies ist ein beispiel",
+        "dies ist ein teaser", "dies ist ein text", "dies ist eine headline", "dies ist eine überschrift",
+        "eine dritte überschrift", "eine zweite überschrift", "grauer text", "mit unterüberschrift",
+        "noch eine überschrift", "schwarzer text", "slider im content", "teaser typ", "teasertyp",
+        "text mit bild über die gesamte breite", "text über die gesamte breite", "und noch eine überschrift",
+        "vollbreit-slider", "weißer text",
+    ]
+
+    /// Substrings of style-guide headings.
+    static let styleguideHeadingParts: [String] = [
+        "(headline h", "(überschrift h", "beispiel standardelemente", "beispieltext", "spalter mit",
+    ]
+
+    // MARK: URLs
+
+    /// Query parameters that track, not identify (removed from canonical URLs), sorted.
+    static let trackingParameters: Set<String> = [
+        "_ga", "_hsenc", "_hsmi", "dclid", "fbclid", "gclid", "igshid", "mc_cid", "mc_eid", "mkt_tok", "msclkid",
+        "oly_anon_id", "oly_enc_id", "pk_campaign", "pk_kwd", "pk_source", "ref_src", "rss", "wt_mc", "wt_zmc",
+        "yclid",
+    ]
+
+    /// Path extensions of files that are downloads, not articles.
+    static let fileExtensions: Set<String> = [
+        "7z", "avi", "bmp", "csv", "doc", "docx", "epub", "gif", "gz", "ics", "jpeg", "jpg", "mov", "mp3", "mp4",
+        "odp", "ods", "odt", "pdf", "png", "ppt", "pptx", "rar", "rtf", "svg", "tif", "tiff", "txt", "wav", "webp",
+        "xls", "xlsx", "xml", "zip",
+    ]
+}
+
+/// A CMS rule pack: recognized by fingerprint, its content and strip selectors apply before the
+/// generic heuristics.
+struct CMSPack: Sendable {
+    /// The CMS name reported in `Article.cms`.
+    var name: String
+    /// Generator meta content fragments (lower-case) that identify the CMS.
+    var generatorMarkers: [String]
+    /// Markup fragments (lower-case) found in the raw page that identify the CMS.
+    var sourceMarkers: [String]
+    /// Selectors of the article container, tried in order; the first one that matches with text wins.
+    var content: [String]
+    /// Selectors of blocks to drop inside the page.
+    var strip: [String]
+    /// Selectors of the repeated items of a listing page.
+    var listItems: [String]
+
+    /// The packs, sorted by name.
+    static let all: [CMSPack] = [
+        CMSPack(
+            name: "gsb",
+            generatorMarkers: ["government site builder"],
+            sourceMarkers: ["/siteglobals/", "siteglobals/frontend"],
+            content: ["#content .article .text", "#content .article", "main .article .text"],
+            strip: [".navFunctions", ".docMetaInfo", ".relatedContent", ".linkList", ".teaser-meta", ".toTop"],
+            listItems: [".searchresult .teaser", ".teaserList .teaser", "#content .teaser"]
+        ),
+        CMSPack(
+            name: "typo3",
+            generatorMarkers: ["typo3"],
+            sourceMarkers: ["this website is powered by typo3", "frame-type-", "/typo3conf/", "/typo3temp/"],
+            content: [".news-single .article", ".news-single"],
+            strip: [
+                ".news-backlink-wrap", ".news-related-news", ".news-related-wrap", ".news-share", ".news-list-author",
+                ".news-img-wrap", ".news-meta",
+            ],
+            listItems: [".news-list-view .article", ".news-list-view .news-list-item"]
+        ),
+    ]
+}

@@ -1,0 +1,155 @@
+internal import CLibXML2
+
+/// Why a document could not be parsed at all.
+public struct MarkupError: Error, Equatable, CustomStringConvertible {
+    /// A stable key for the kind of failure.
+    public var code: String
+    /// A human-readable explanation.
+    public var message: String
+
+    /// The input held no bytes (or nothing libxml2 could turn into a tree).
+    public static func empty(_ what: String) -> MarkupError { MarkupError(code: "markup.empty", message: "\(what): no content") }
+    /// A CSS selector outside the supported subset.
+    public static func selector(_ source: String, _ reason: String) -> MarkupError {
+        MarkupError(code: "markup.selector", message: "selector \"\(source)\": \(reason)")
+    }
+    /// An XPath expression libxml2 refused.
+    public static func xpath(_ expression: String) -> MarkupError {
+        MarkupError(code: "markup.xpath", message: "invalid XPath expression: \(expression)")
+    }
+
+    /// The message.
+    public var description: String { message }
+}
+
+/// A parsed document that owns its libxml2 tree. The tree is freed in `deinit`, together with
+/// every node that was removed from it; `Node` values keep their document alive.
+///
+/// Not `Sendable`: a document stays on the task that made it; only values extracted from it
+/// cross tasks.
+public class MarkupDocument {
+    private let raw: OpaquePointer
+    var pointer: xmlDocPtr { UnsafeMutablePointer(raw) }
+    /// Nodes unlinked by `Node.remove()`: still referenced by `Node` values, freed with the document.
+    private var detached: [OpaquePointer] = []
+    /// The encoding the bytes were decoded with.
+    public let encoding: String
+    /// Whether this is an HTML document (element names are lower-case, HTML serialization).
+    public let isHTML: Bool
+
+    init(pointer: xmlDocPtr, encoding: String, isHTML: Bool) {
+        self.raw = OpaquePointer(pointer)
+        self.encoding = encoding
+        self.isHTML = isHTML
+    }
+
+    deinit {
+        for node in detached { xmlFreeNode(UnsafeMutablePointer(node)) }
+        xmlFreeDoc(pointer)
+    }
+
+    func adoptDetached(_ node: xmlNodePtr) {
+        detached.append(OpaquePointer(node))
+    }
+
+    /// The root element (`<html>` for HTML), if any.
+    public var root: Node? {
+        guard let element = xmlDocGetRootElement(pointer) else { return nil }
+        return Node(element, in: self)
+    }
+
+    /// The document node itself: its children are the top-level nodes (doctype, comments, root).
+    public var documentNode: Node {
+        Node(UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: xmlNode.self), in: self)
+    }
+
+    /// Evaluates an XPath 1.0 expression with the document as the context node.
+    public func xpath(_ expression: String) throws(MarkupError) -> [Node] {
+        try documentNode.xpath(expression)
+    }
+
+    /// Returns the elements matching a CSS selector (the supported subset, see `CSSSelector`),
+    /// in document order.
+    public func select(_ selector: String) throws(MarkupError) -> [Node] {
+        try documentNode.select(selector)
+    }
+
+    /// The first element matching a CSS selector.
+    public func first(_ selector: String) -> Node? {
+        (try? select(selector))?.first
+    }
+}
+
+/// An HTML document parsed leniently (recover mode, no network, no error output) with the
+/// browser's charset rules.
+public final class HTMLDocument: MarkupDocument {
+    /// How the encoding was chosen.
+    public let encodingSource: Charset.Source
+
+    /// Parses HTML bytes.
+    /// - Parameters:
+    ///   - bytes: the page as fetched.
+    ///   - url: the page's address (used by libxml2 as the document URL only).
+    ///   - httpCharset: the `charset` of the HTTP `Content-Type`, if any; it wins over `<meta>`.
+    public init(bytes: [UInt8], url: String? = nil, httpCharset: String? = nil) throws(MarkupError) {
+        LibXML.ensureInitialized()
+        let sniffed = Charset.sniffHTML(bytes, transportLabel: httpCharset)
+        var encoding = sniffed.name
+        var input = Array(bytes.dropFirst(sniffed.bomLength))
+        if encoding == "UTF-8" {
+            // Invalid sequences become U+FFFD as in a browser, instead of derailing libxml2.
+            if !Charset.isValidUTF8(input) { input = Array(String(decoding: input, as: UTF8.self).utf8) }
+        } else if xmlFindCharEncodingHandler(encoding) == nil {
+            encoding = Charset.isValidUTF8(input) ? "UTF-8" : "windows-1252"
+        }
+        // Ignore the document's own declaration: the label was decided above.
+        let options = Int32(
+            HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
+                | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
+                | HTML_PARSE_COMPACT.rawValue)
+        if input.isEmpty { input = Array("<html></html>".utf8) }
+        let doc: htmlDocPtr? = input.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                htmlReadMemory(chars, Int32(clamping: buffer.count), url, encoding, options)
+            }
+        }
+        guard let doc else { throw .empty("HTML document") }
+        self.encodingSource = sniffed.source
+        super.init(pointer: doc, encoding: encoding, isHTML: true)
+    }
+
+    /// Parses an HTML fragment (for example a feed entry's content) inside an otherwise empty
+    /// document; the fragment's nodes are the children of `body`.
+    public convenience init(fragment: String) throws(MarkupError) {
+        let wrapped = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>" + fragment + "</body></html>"
+        try self.init(bytes: Array(wrapped.utf8), url: nil, httpCharset: "utf-8")
+    }
+
+    /// The `<body>` element, if any.
+    public var body: Node? { root?.firstElement(named: "body") }
+
+    /// The `<head>` element, if any.
+    public var head: Node? { root?.firstElement(named: "head") }
+}
+
+/// An XML document parsed with safe options: recover mode, no network, no entity expansion,
+/// no DTD loading, CDATA merged into text.
+public final class XMLDocument: MarkupDocument {
+    /// Parses XML bytes. The XML declaration decides the encoding unless `httpCharset` is given.
+    public init(bytes: [UInt8], url: String? = nil, httpCharset: String? = nil) throws(MarkupError) {
+        LibXML.ensureInitialized()
+        guard !bytes.isEmpty else { throw .empty("XML document") }
+        let encoding = httpCharset.flatMap(Charset.canonicalName)
+        let options = Int32(
+            XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue | XML_PARSE_COMPACT.rawValue)
+        let doc: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
+            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                xmlReadMemory(chars, Int32(clamping: buffer.count), url, encoding, options)
+            }
+        }
+        guard let doc else { throw .empty("XML document") }
+        let declared = doc.pointee.encoding.map { String(cString: $0) } ?? "UTF-8"
+        super.init(pointer: doc, encoding: encoding ?? declared, isHTML: false)
+    }
+}
