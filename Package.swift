@@ -18,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C libraries, wrapped by exactly one Swift target each.
@@ -40,7 +41,10 @@ let package = Package(
         .target(name: "Extraction", dependencies: ["Markup", "FeedModel"], swiftSettings: settings),
         .target(
             name: "Archive",
-            dependencies: ["FeedModel", .product(name: "Crypto", package: "swift-crypto")],
+            dependencies: [
+                "FeedModel", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: settings
         ),
         .target(name: "Syndication", dependencies: ["FeedModel", "Archive"], swiftSettings: settings),
@@ -77,7 +81,10 @@ let package = Package(
             name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup"], swiftSettings: settings),
         .testTarget(
             name: "PipelineTests",
-            dependencies: ["Pipeline", "Config", "Archive", "Markup", "TestSupport"],
+            dependencies: [
+                "Pipeline", "Config", "Archive", "Markup", "Fetching", "FeedModel", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: settings
         ),
     ]

@@ -7,48 +7,123 @@ import FeedModel
 /// of every change; a crash before it leaves files that no meta.json lists, which the next
 /// run overwrites.
 public actor ArchiveStore {
-    /// Problems found in the archive while opening it (unreadable meta.json files); they are
-    /// skipped, never deleted.
+    /// Problems found in the archive while reading its files (unreadable meta.json files);
+    /// they are skipped, never deleted.
     public struct OpenWarning: Sendable, CustomStringConvertible {
         public var path: String
         public var reason: String
         public var description: String { "\(path): \(reason)" }
     }
 
+    /// The archive is in use by another Herold process.
+    public struct LockedError: Error, CustomStringConvertible {
+        public var path: String
+        public var description: String { "another herold process is using the archive (\(path) is locked)" }
+    }
+
     public nonisolated let root: URL
     private let feedID: String
-    private var stories: [String: StoryRecord] = [:]
-    private var index: any StoryIndex
+    private let index: any ArchiveIndex
+    private let lock: ArchiveLock
+    /// Whether files were written since the last checkpoint (the dirty marker exists).
+    private var dirty = false
     public private(set) var warnings: [OpenWarning] = []
 
-    /// Opens (or creates) the archive at `root`, reading every story's meta.json.
-    /// - Parameters:
-    ///   - feedID: the unified feed's id; new stories' Atom ids are derived from it.
-    ///   - index: the index to fill; the in-memory one by default.
-    public init(root: URL, feedID: String, index: any StoryIndex = MemoryStoryIndex()) throws {
+    /// Opens (or creates) the archive at `root` and its index `herold.sqlite`. The index is
+    /// rebuilt from the files when it is new, of another schema, or marked dirty by a run that
+    /// did not finish (a crash between a story's files and its index row).
+    /// - Parameter feedID: the unified feed's id; new stories' Atom ids are derived from it.
+    public init(root: URL, feedID: String) throws {
         self.root = root
         self.feedID = feedID
-        self.index = index
         try FileManager.default.createDirectory(at: root.appendingPathComponent("items"), withIntermediateDirectories: true)
-        let (records, warnings) = Self.readRecords(in: root)
-        self.warnings = warnings
-        for record in records {
-            stories[record.id] = record
-            self.index.add(record)
+        lock = try ArchiveLock(root: root)
+        let indexURL = root.appendingPathComponent("herold.sqlite")
+        let existed = FileManager.default.fileExists(atPath: indexURL.path)
+        let index = try SQLiteIndex(path: indexURL)
+        self.index = index
+        let marker = root.appendingPathComponent(Self.dirtyMarker)
+        let current = try index.isCurrent()
+        if !existed || !current || FileManager.default.fileExists(atPath: marker.path) {
+            warnings = try Self.rebuild(index, root: root)
+            try? FileManager.default.removeItem(at: marker)
         }
     }
 
+    static let dirtyMarker = ".index-dirty"
+
+    /// Rebuilds the index from the story files alone (`herold reindex`). Returns the number of
+    /// stories indexed.
+    @discardableResult
+    public func reindex() throws -> Int {
+        warnings = try Self.rebuild(index, root: root)
+        return try index.count()
+    }
+
+    static func rebuild(_ index: any ArchiveIndex, root: URL) throws -> [OpenWarning] {
+        try index.removeAll()
+        let (records, warnings) = readRecords(in: root)
+        for record in records {
+            let text = (try? String(
+                contentsOf: root.appendingPathComponent(record.folder).appendingPathComponent("\(record.current.number).txt"),
+                encoding: .utf8)) ?? ""
+            try index.upsert(record, currentText: text)
+        }
+        return warnings
+    }
+
+    /// Marks the index as in step with the files (removes the dirty marker). Call at the end of
+    /// every batch of ingests; a process that dies before it leaves the marker, and the next open
+    /// rebuilds the index.
+    public func checkpoint() throws {
+        guard dirty else { return }
+        try? FileManager.default.removeItem(at: root.appendingPathComponent(Self.dirtyMarker))
+        AtomicFile.syncFolder(root)
+        dirty = false
+    }
+
+    private func markDirty() throws {
+        guard !dirty else { return }
+        try AtomicFile.write("index may lag behind the files; the next open rebuilds it\n", to: root.appendingPathComponent(Self.dirtyMarker))
+        dirty = true
+    }
+
+    /// The number of archived stories.
+    public func count() throws -> Int {
+        try index.count()
+    }
+
     /// Every archived story.
-    public func allStories() -> [StoryRecord] {
-        Array(stories.values)
+    public func allStories() throws -> [StoryRecord] {
+        try index.allRecords()
+    }
+
+    /// The `limit` most recently updated stories, newest first.
+    public func newest(limit: Int) throws -> [StoryRecord] {
+        try index.newest(limit: limit)
     }
 
     /// One story by id.
-    public func story(_ id: String) -> StoryRecord? {
-        stories[id]
+    public func story(_ id: String) throws -> StoryRecord? {
+        try index.record(id)
     }
 
-    /// The sanitized HTML fragment of a revision (what `<n>.html` holds inside its `<article>`).
+    /// Full-text search over the current revisions.
+    public func search(_ query: SearchQuery) throws -> [SearchHit] {
+        try index.search(query)
+    }
+
+    /// Stored HTTP validators of a URL.
+    public func validators(for url: URL) throws -> (etag: String?, lastModified: String?)? {
+        try index.validators(for: url)
+    }
+
+    /// Stores (or, with both nil, clears) a URL's validators.
+    public func setValidators(for url: URL, etag: String?, lastModified: String?) throws {
+        try index.setValidators(for: url, etag: etag, lastModified: lastModified)
+    }
+
+    /// The sanitized HTML fragment of a revision.
     public nonisolated func revisionFragment(of record: StoryRecord, revision: Int) throws -> String {
         let url = root.appendingPathComponent(record.folder).appendingPathComponent("\(revision).fragment.html")
         return try String(contentsOf: url, encoding: .utf8)
@@ -69,12 +144,20 @@ public actor ArchiveStore {
         let hash = contentHash(of: text)
         let keys = observation.identityKeys
 
-        if let id = index.story(forHash: hash), var record = stories[id] {
-            let changed = record.noteSighting(of: observation, keys: keys, index: index)
-            if changed { try commit(record) }
+        if let id = try index.story(forHash: hash), var record = try index.record(id) {
+            let changed = try record.noteSighting(of: observation, keys: keys, index: index)
+            if changed { try commit(record, text: nil) }
             return .known(storyID: id)
         }
-        if let id = keys.lazy.compactMap({ self.index.story(forIdentity: $0) }).first, var record = stories[id] {
+        var known: StoryRecord?
+        for key in keys {
+            if let id = try index.story(forIdentity: key), let record = try index.record(id) {
+                known = record
+                break
+            }
+        }
+        if var record = known {
+            let id = record.id
             let number = record.revisions.count + 1
             try writeRevision(number, of: observation, in: record.folder)
             record.revisions.append(
@@ -83,12 +166,12 @@ public actor ArchiveStore {
                     length: text.count))
             record.updated = observation.seenAt
             record.apply(observation.article)
-            _ = record.noteSighting(of: observation, keys: keys, index: index)
-            try commit(record)
+            _ = try record.noteSighting(of: observation, keys: keys, index: index)
+            try commit(record, text: text)
             return .revised(storyID: id, revision: number)
         }
 
-        let id = uniqueID(for: keys.first ?? "hash:\(hash)")
+        let id = try uniqueID(for: keys.first ?? "hash:\(hash)")
         let day = observation.article.published ?? observation.seenAt
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = TimeZone(identifier: "UTC")!
@@ -104,22 +187,26 @@ public actor ArchiveStore {
                     length: text.count)
             ])
         record.apply(observation.article)
-        _ = record.noteSighting(of: observation, keys: keys, index: index)
+        _ = try record.noteSighting(of: observation, keys: keys, index: index)
         try writeRevision(1, of: observation, in: folder)
-        try commit(record)
+        try commit(record, text: text)
         return .new(storyID: id)
     }
 
     // MARK: Writing
 
-    private func commit(_ record: StoryRecord) throws {
-        let url = root.appendingPathComponent(record.folder).appendingPathComponent("meta.json")
-        try AtomicFile.write(Self.encoder.encode(record), to: url)
-        stories[record.id] = record
-        index.add(record)
+    /// Writes meta.json (the commit point), then the index row. `text` is the current
+    /// revision's text when it changed (nil: read it back for the search index).
+    private func commit(_ record: StoryRecord, text: String?) throws {
+        try markDirty()
+        let folder = root.appendingPathComponent(record.folder)
+        try AtomicFile.write(Self.encoder.encode(record), to: folder.appendingPathComponent("meta.json"))
+        let current = try text ?? String(contentsOf: folder.appendingPathComponent("\(record.current.number).txt"), encoding: .utf8)
+        try index.upsert(record, currentText: current)
     }
 
     private func writeRevision(_ number: Int, of observation: Observation, in folder: String) throws {
+        try markDirty()
         let directory = root.appendingPathComponent(folder)
         let article = observation.article
         try AtomicFile.write(article.text + "\n", to: directory.appendingPathComponent("\(number).txt"))
@@ -129,10 +216,10 @@ public actor ArchiveStore {
             to: directory.appendingPathComponent("\(number).html"))
     }
 
-    private func uniqueID(for key: String) -> String {
+    private func uniqueID(for key: String) throws -> String {
         var id = shortID(for: key)
         var salt = 1
-        while stories[id] != nil {
+        while try index.record(id) != nil {
             id = shortID(for: "\(key)#\(salt)")
             salt += 1
         }
@@ -202,9 +289,9 @@ extension StoryRecord {
     }
 
     /// Records that the story was seen at the observation's place; returns whether anything changed.
-    mutating func noteSighting(of observation: Observation, keys: [String], index: any StoryIndex) -> Bool {
+    mutating func noteSighting(of observation: Observation, keys: [String], index: any ArchiveIndex) throws -> Bool {
         var changed = false
-        for key in keys where !identities.contains(key) && index.story(forIdentity: key) == nil {
+        for key in keys where try !identities.contains(key) && index.story(forIdentity: key) == nil {
             identities.append(key)
             changed = true
         }

@@ -1,30 +1,59 @@
-/// The lookups dedup needs, kept behind a protocol so that the embedded index can be replaced
-/// (an SQLite index, or PostgreSQL for several instances) without touching the archive logic.
-public protocol StoryIndex: Sendable {
-    /// The story whose text (any revision) has this content hash.
-    func story(forHash hash: String) -> String?
-    /// The story this identity key leads to.
-    func story(forIdentity key: String) -> String?
-    /// Records a story's hashes and identity keys (after its meta.json was written).
-    mutating func add(_ record: StoryRecord)
+public import Foundation
+
+/// One search result.
+public struct SearchHit: Sendable, Equatable {
+    public var storyID: String
+    public var title: String?
+    /// A short excerpt around the matched words, the matches in «…».
+    public var snippet: String
+    /// Lower is better (SQLite FTS5 bm25).
+    public var rank: Double
+    public var updated: Date
 }
 
-/// The default index: in memory, rebuilt from the meta.json files when the archive is opened.
-public struct MemoryStoryIndex: StoryIndex {
-    private var hashes: [String: String] = [:]
-    private var identities: [String: String] = [:]
+/// A search over the archive.
+public struct SearchQuery: Sendable, Equatable {
+    public var words: [String]
+    /// Only stories seen in this source.
+    public var source: String?
+    /// Only stories updated at or after this instant.
+    public var since: Date?
+    public var limit: Int
 
-    public init() {}
-
-    public func story(forHash hash: String) -> String? { hashes[hash] }
-    public func story(forIdentity key: String) -> String? { identities[key] }
-
-    public mutating func add(_ record: StoryRecord) {
-        for revision in record.revisions where hashes[revision.hash] == nil {
-            hashes[revision.hash] = record.id
-        }
-        for key in record.identities where identities[key] == nil {
-            identities[key] = record.id
-        }
+    public init(words: [String], source: String? = nil, since: Date? = nil, limit: Int = 20) {
+        self.words = words
+        self.source = source
+        self.since = since
+        self.limit = limit
     }
+}
+
+/// The index of the archive: everything dedup, rendering and search look up, derived from the
+/// story files and rebuildable from them (`herold reindex`). Behind a protocol so that a
+/// PostgreSQL-backed index can serve several instances later; `SQLiteIndex` is the embedded
+/// default.
+public protocol ArchiveIndex: Sendable {
+    /// The story whose text (any revision) has this content hash.
+    func story(forHash hash: String) throws -> String?
+    /// The story an identity key leads to.
+    func story(forIdentity key: String) throws -> String?
+    /// A story's record as last committed.
+    func record(_ id: String) throws -> StoryRecord?
+    /// Records a story (after its meta.json was written): its hashes, identity keys,
+    /// provenance and the text of its current revision for search.
+    func upsert(_ record: StoryRecord, currentText: String) throws
+    /// The `limit` most recently updated stories, newest first.
+    func newest(limit: Int) throws -> [StoryRecord]
+    /// Every story, in id order (for the static site and exports).
+    func allRecords() throws -> [StoryRecord]
+    /// The number of stories.
+    func count() throws -> Int
+    /// Full-text search, best first.
+    func search(_ query: SearchQuery) throws -> [SearchHit]
+    /// Empties the index (before a rebuild).
+    func removeAll() throws
+    /// Stored HTTP validators of a URL (ETag, Last-Modified).
+    func validators(for url: URL) throws -> (etag: String?, lastModified: String?)?
+    /// Stores (or, with both nil, clears) a URL's validators.
+    func setValidators(for url: URL, etag: String?, lastModified: String?) throws
 }

@@ -7,6 +7,13 @@ public struct Sighting: Sendable, Equatable, Codable {
     public var firstSeen: Date
     public var lastSeen: Date
 
+    public init(source: String, url: URL, firstSeen: Date, lastSeen: Date) {
+        self.source = source
+        self.url = url
+        self.firstSeen = firstSeen
+        self.lastSeen = lastSeen
+    }
+
     enum CodingKeys: String, CodingKey {
         case source, url
         case firstSeen = "first_seen"
@@ -23,6 +30,14 @@ public struct Revision: Sendable, Equatable, Codable {
     public var seenAt: Date
     /// Length of the text in characters.
     public var length: Int
+
+    public init(number: Int, hash: String, title: String?, seenAt: Date, length: Int) {
+        self.number = number
+        self.hash = hash
+        self.title = title
+        self.seenAt = seenAt
+        self.length = length
+    }
 
     enum CodingKeys: String, CodingKey {
         case number, hash, title, length
@@ -57,6 +72,28 @@ public struct StoryRecord: Sendable, Equatable, Codable {
     public var origin: String
     public var sightings: [Sighting]
     public var revisions: [Revision]
+
+    public init(
+        id: String, atomID: String, folder: String, identities: [String], title: String?, canonical: URL?,
+        published: Date?, updated: Date, firstSeen: Date, author: String?, publisher: String?, language: String?,
+        origin: String, sightings: [Sighting], revisions: [Revision]
+    ) {
+        self.id = id
+        self.atomID = atomID
+        self.folder = folder
+        self.identities = identities
+        self.title = title
+        self.canonical = canonical
+        self.published = published
+        self.updated = updated
+        self.firstSeen = firstSeen
+        self.author = author
+        self.publisher = publisher
+        self.language = language
+        self.origin = origin
+        self.sightings = sightings
+        self.revisions = revisions
+    }
 
     enum CodingKeys: String, CodingKey {
         case schema, id, folder, identities, title, canonical, published, updated, author, publisher, language

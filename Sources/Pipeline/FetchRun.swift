@@ -67,12 +67,13 @@ public struct FetchRun: Sendable {
         }
 
         do {
+            try await store.checkpoint()
             try SourceStates.write(states, archive: configuration.archive)
             try await OutputRenderer(configuration: configuration, now: now).render(store: store, states: states)
         } catch {
             archiveError = archiveError ?? "cannot write the outputs: \(error)"
         }
-        return RunReport(sources: reports, archiveError: archiveError, storyCount: await store.allStories().count)
+        return RunReport(sources: reports, archiveError: archiveError, storyCount: (try? await store.count()) ?? 0)
     }
 
     func harvestAll(_ sources: [Source]) async -> [Harvest] {

@@ -9,8 +9,7 @@ struct OutputRenderer {
     var now: @Sendable () -> Date
 
     func render(store: ArchiveStore, states: [String: SourceState]) async throws {
-        let records = await store.allStories()
-        let newest = records.sorted { ($0.updated, $0.id) > ($1.updated, $1.id) }.prefix(configuration.feed.entries)
+        let newest = try await store.newest(limit: configuration.feed.entries)
         var stories: [SyndicatedStory] = []
         for record in newest {
             let number = record.current.number

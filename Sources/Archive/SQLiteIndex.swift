@@ -1,0 +1,185 @@
+public import Foundation
+internal import GRDB
+
+/// The embedded archive index: SQLite in WAL mode (GRDB `DatabasePool`), with an FTS5 table
+/// whose `unicode61 remove_diacritics 2` tokenizer folds German diacritics ("kase" finds "Käse").
+public final class SQLiteIndex: ArchiveIndex {
+    /// Bumped whenever the schema changes; an index of another version is rebuilt from the files.
+    static let schemaVersion = 1
+
+    private let pool: DatabasePool
+
+    /// Opens or creates the index at `path`.
+    public init(path: URL) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        pool = try DatabasePool(path: path.path, configuration: configuration)
+        try migrate()
+    }
+
+    /// Whether the index was created by this version of the schema (else rebuild it).
+    public func isCurrent() throws -> Bool {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") == Self.schemaVersion
+        }
+    }
+
+    private func migrate() throws {
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS stories (
+                        id TEXT PRIMARY KEY,
+                        updated REAL NOT NULL,
+                        record BLOB NOT NULL
+                    );
+                    CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated DESC, id DESC);
+                    CREATE TABLE IF NOT EXISTS hashes (hash TEXT PRIMARY KEY, story TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS identities (key TEXT PRIMARY KEY, story TEXT NOT NULL);
+                    CREATE TABLE IF NOT EXISTS sightings (
+                        story TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL,
+                        first_seen REAL NOT NULL, last_seen REAL NOT NULL,
+                        PRIMARY KEY (story, source, url)
+                    );
+                    CREATE INDEX IF NOT EXISTS sightings_source ON sightings(source, story);
+                    CREATE VIRTUAL TABLE IF NOT EXISTS story_fts USING fts5(
+                        story UNINDEXED, title, body, tokenize = 'unicode61 remove_diacritics 2'
+                    );
+                    CREATE TABLE IF NOT EXISTS validators (
+                        url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored REAL NOT NULL
+                    );
+                    """)
+            let version = try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
+            if version == nil {
+                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema', ?)", arguments: [Self.schemaVersion])
+            }
+        }
+    }
+
+    public func story(forHash hash: String) throws -> String? {
+        try pool.read { try String.fetchOne($0, sql: "SELECT story FROM hashes WHERE hash = ?", arguments: [hash]) }
+    }
+
+    public func story(forIdentity key: String) throws -> String? {
+        try pool.read { try String.fetchOne($0, sql: "SELECT story FROM identities WHERE key = ?", arguments: [key]) }
+    }
+
+    public func record(_ id: String) throws -> StoryRecord? {
+        let data = try pool.read { try Data.fetchOne($0, sql: "SELECT record FROM stories WHERE id = ?", arguments: [id]) }
+        return try data.map { try ArchiveStore.decoder.decode(StoryRecord.self, from: $0) }
+    }
+
+    public func upsert(_ record: StoryRecord, currentText: String) throws {
+        let data = try ArchiveStore.encoder.encode(record)
+        try pool.write { db in
+            let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM stories WHERE id = ?", arguments: [record.id]) ?? false
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO stories (id, updated, record) VALUES (?, ?, ?)",
+                arguments: [record.id, record.updated.timeIntervalSince1970, data])
+            for revision in record.revisions {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO hashes (hash, story) VALUES (?, ?)", arguments: [revision.hash, record.id])
+            }
+            for key in record.identities {
+                try db.execute(
+                    sql: "INSERT OR IGNORE INTO identities (key, story) VALUES (?, ?)", arguments: [key, record.id])
+            }
+            for sighting in record.sightings {
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO sightings (story, source, url, first_seen, last_seen)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [
+                        record.id, sighting.source, sighting.url.absoluteString,
+                        sighting.firstSeen.timeIntervalSince1970, sighting.lastSeen.timeIntervalSince1970,
+                    ])
+            }
+            if existed {
+                try db.execute(sql: "DELETE FROM story_fts WHERE story = ?", arguments: [record.id])
+            }
+            try db.execute(
+                sql: "INSERT INTO story_fts (story, title, body) VALUES (?, ?, ?)",
+                arguments: [record.id, record.title ?? "", currentText])
+        }
+    }
+
+    public func newest(limit: Int) throws -> [StoryRecord] {
+        let rows = try pool.read {
+            try Data.fetchAll($0, sql: "SELECT record FROM stories ORDER BY updated DESC, id DESC LIMIT ?", arguments: [limit])
+        }
+        return try rows.map { try ArchiveStore.decoder.decode(StoryRecord.self, from: $0) }
+    }
+
+    public func allRecords() throws -> [StoryRecord] {
+        let rows = try pool.read { try Data.fetchAll($0, sql: "SELECT record FROM stories ORDER BY id") }
+        return try rows.map { try ArchiveStore.decoder.decode(StoryRecord.self, from: $0) }
+    }
+
+    public func count() throws -> Int {
+        try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM stories") ?? 0 }
+    }
+
+    public func search(_ query: SearchQuery) throws -> [SearchHit] {
+        // Every word is one quoted FTS5 string (so no word is read as an operator); all must match.
+        let terms = query.words.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map {
+            "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        }
+        guard !terms.isEmpty else { return [] }
+        var sql = """
+            SELECT story_fts.story AS story, stories.updated AS updated, story_fts.title AS title,
+                   snippet(story_fts, 2, '«', '»', '…', 16) AS snippet, bm25(story_fts, 5.0, 1.0) AS rank
+            FROM story_fts JOIN stories ON stories.id = story_fts.story
+            WHERE story_fts MATCH ?
+            """
+        var arguments: StatementArguments = [terms.joined(separator: " AND ")]
+        if let source = query.source {
+            sql += " AND story_fts.story IN (SELECT story FROM sightings WHERE source = ?)"
+            arguments += [source]
+        }
+        if let since = query.since {
+            sql += " AND stories.updated >= ?"
+            arguments += [since.timeIntervalSince1970]
+        }
+        sql += " ORDER BY rank LIMIT ?"
+        arguments += [query.limit]
+        let statementArguments = arguments
+        return try pool.read { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
+                let title: String = row["title"]
+                return SearchHit(
+                    storyID: row["story"], title: title.isEmpty ? nil : title, snippet: row["snippet"],
+                    rank: row["rank"], updated: Date(timeIntervalSince1970: row["updated"]))
+            }
+        }
+    }
+
+    public func removeAll() throws {
+        try pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM stories; DELETE FROM hashes; DELETE FROM identities; DELETE FROM sightings; DELETE FROM story_fts;")
+        }
+    }
+
+    public func validators(for url: URL) throws -> (etag: String?, lastModified: String?)? {
+        try pool.read { db in
+            guard let row = try Row.fetchOne(
+                db, sql: "SELECT etag, last_modified FROM validators WHERE url = ?", arguments: [url.absoluteString])
+            else { return nil }
+            return (row["etag"], row["last_modified"])
+        }
+    }
+
+    public func setValidators(for url: URL, etag: String?, lastModified: String?) throws {
+        try pool.write { db in
+            if etag == nil && lastModified == nil {
+                try db.execute(sql: "DELETE FROM validators WHERE url = ?", arguments: [url.absoluteString])
+            } else {
+                try db.execute(
+                    sql: "INSERT OR REPLACE INTO validators (url, etag, last_modified, stored) VALUES (?, ?, ?, ?)",
+                    arguments: [url.absoluteString, etag, lastModified, Date().timeIntervalSince1970])
+            }
+        }
+    }
+}
