@@ -1,0 +1,108 @@
+import Archive
+import Foundation
+import Markup
+import Syndication
+import Testing
+
+@Suite("Atom feed")
+struct AtomFeedWriterTests {
+    let atom = "http://www.w3.org/2005/Atom"
+
+    func record(_ id: String, updated: TimeInterval, sightings: [(String, String)]) -> StoryRecord {
+        let seen = Date(timeIntervalSince1970: updated)
+        return StoryRecord(
+            id: id, atomID: "tag:example.org,2026:test:story:\(id)", folder: "items/2019/09/\(id)",
+            identities: ["url:\(sightings[0].1)"], title: "Titel <\(id)> & mehr",
+            canonical: URL(string: sightings[0].1), published: Date(timeIntervalSince1970: 1_568_115_000),
+            updated: seen, firstSeen: seen, author: nil, publisher: "Ministerium", language: "de",
+            origin: sightings[0].0,
+            sightings: sightings.map { Sighting(source: $0.0, url: URL(string: $0.1)!, firstSeen: seen, lastSeen: seen) },
+            revisions: [Revision(number: 1, hash: String(repeating: "0", count: 64), title: nil, seenAt: seen, length: 10)])
+    }
+
+    func render(_ stories: [SyndicatedStory], entries: Int = 10) -> String {
+        let sources = [
+            "page": SourceInfo(
+                id: "page", title: "Styleguide", link: URL(string: "https://example.org/styleguide")!,
+                updated: Date(timeIntervalSince1970: 1_700_000_000)),
+            "feed": SourceInfo(
+                id: "feed", title: "RSS", link: URL(string: "https://example.org/rss.xml")!,
+                siteLink: URL(string: "https://example.org/"), updated: Date(timeIntervalSince1970: 1_700_000_000)),
+        ]
+        let settings = AtomFeedSettings(
+            id: "tag:example.org,2026:test", title: "Test & Co", selfURL: URL(string: "https://news.example.org/feed.atom"),
+            entries: entries)
+        return AtomFeedWriter.render(
+            stories: stories, sources: sources, settings: settings, generatedAt: Date(timeIntervalSince1970: 1_800_000_000))
+    }
+
+    func children(_ node: Node, _ name: String) -> [Node] {
+        node.elementChildren.filter { $0.name == name && $0.namespaceURI == atom }
+    }
+
+    @Test("well-formed Atom 1.0, entries newest first, each with id, title, updated, links, content and source")
+    func structure() throws {
+        let stories = [
+            SyndicatedStory(
+                record: record("a1", updated: 1_700_000_000, sightings: [("page", "https://example.org/a"), ("feed", "https://example.org/detail/a")]),
+                html: "<p>Erster &amp; Absatz</p>", text: "Erster & Absatz"),
+            SyndicatedStory(
+                record: record("b2", updated: 1_700_000_500, sightings: [("feed", "https://example.org/b")]),
+                html: "<p>B</p>", text: "B"),
+        ]
+        let xml = render(stories)
+        let document = try XMLDocument(bytes: Array(xml.utf8))
+        let feed = try #require(document.root)
+        #expect(feed.name == "feed")
+        #expect(feed.namespaceURI == atom)
+        #expect(children(feed, "id").first?.text == "tag:example.org,2026:test")
+        #expect(children(feed, "title").first?.text == "Test & Co")
+        #expect(children(feed, "updated").first?.text == "2023-11-14T22:21:40Z", "the newest entry's updated")
+        #expect(children(feed, "link").first?.attribute("rel") == "self")
+        let entries = children(feed, "entry")
+        #expect(entries.count == 2)
+        #expect(entries.map { children($0, "id").first?.text } == [
+            "tag:example.org,2026:test:story:b2", "tag:example.org,2026:test:story:a1",
+        ])
+        let first = entries[1]
+        #expect(children(first, "title").first?.text == "Titel <a1> & mehr")
+        #expect(children(first, "published").first?.text == "2019-09-10T11:30:00Z")
+        let links = children(first, "link").map { ($0.attribute("rel") ?? "", $0.attribute("href") ?? "") }
+        #expect(links.contains { $0 == ("alternate", "https://example.org/a") })
+        #expect(links.contains { $0 == ("via", "https://example.org/detail/a") })
+        #expect(children(first, "content").first?.attribute("type") == "html")
+        #expect(children(first, "content").first?.text == "<p>Erster &amp; Absatz</p>")
+        #expect(children(first, "category").map { $0.attribute("term") } == ["page", "feed"])
+        let source = try #require(children(first, "source").first)
+        #expect(children(source, "title").first?.text == "Styleguide")
+        #expect(children(source, "id").first?.text == "https://example.org/styleguide")
+        #expect(!children(source, "updated").isEmpty)
+        for entry in entries {
+            for required in ["id", "title", "updated", "link", "content", "source", "author"] {
+                #expect(!children(entry, required).isEmpty, "entry lacks \(required)")
+            }
+        }
+    }
+
+    @Test("feed.entries caps the document at the newest N stories")
+    func entryLimit() throws {
+        let stories = (0..<5).map { i in
+            SyndicatedStory(
+                record: record("s\(i)", updated: 1_700_000_000 + Double(i), sightings: [("feed", "https://example.org/\(i)")]),
+                html: "<p>\(i)</p>", text: "\(i)")
+        }
+        let document = try XMLDocument(bytes: Array(render(stories, entries: 3).utf8))
+        let ids = children(try #require(document.root), "entry").map { children($0, "id").first?.text ?? "" }
+        #expect(ids == (2...4).reversed().map { "tag:example.org,2026:test:story:s\($0)" })
+    }
+
+    @Test("characters XML forbids never reach the document")
+    func controlCharacters() throws {
+        let story = SyndicatedStory(
+            record: record("c", updated: 1_700_000_000, sightings: [("feed", "https://example.org/c")]),
+            html: "<p>a\u{0001}b\u{000B}c</p>", text: "abc")
+        let xml = render([story])
+        #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
+        #expect(try XMLDocument(bytes: Array(xml.utf8)).root != nil)
+    }
+}
