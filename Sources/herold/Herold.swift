@@ -1,0 +1,53 @@
+import ArgumentParser
+import Config
+import FeedModel
+import Foundation
+import Logging
+
+/// The `herold` command line.
+@main
+struct Herold: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "herold",
+        abstract: "Polls news feeds and pages, archives every story once, and publishes one unified Atom feed.",
+        version: "0.1.0",
+        subcommands: [Fetch.self, Check.self, Extract.self, Parse.self]
+    )
+}
+
+/// Options shared by the commands that read feeds.yml.
+struct ConfigOptions: ParsableArguments {
+    @Option(name: .shortAndLong, help: "The configuration file.")
+    var config: String = "feeds.yml"
+
+    /// Loads and validates the configuration; on error prints every problem and exits 78 (EX_CONFIG).
+    func load() throws -> Configuration {
+        do {
+            return try ConfigLoader.load(from: URL(fileURLWithPath: config))
+        } catch {
+            for issue in error.issues { printError("error: \(issue)") }
+            printError("\(config): \(error.issues.count) error\(error.issues.count == 1 ? "" : "s")")
+            throw ExitCode(78)
+        }
+    }
+}
+
+/// Exit codes (sysexits.h where one fits).
+enum Exit {
+    static let failure = ExitCode(1)
+    static let usage = ExitCode(64)
+    static let dataError = ExitCode(65)
+    static let noInput = ExitCode(66)
+    static let config = ExitCode(78)
+}
+
+func printError(_ line: String) {
+    FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// A logger writing to standard error; `verbose` lowers the level to info.
+func makeLogger(verbose: Bool) -> Logger {
+    var logger = Logger(label: "herold") { StreamLogHandler.standardError(label: $0) }
+    logger.logLevel = verbose ? .info : .warning
+    return logger
+}

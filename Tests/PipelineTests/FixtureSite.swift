@@ -1,0 +1,71 @@
+import Foundation
+import TestSupport
+
+/// A loopback web site serving `../shared/fixtures/ministry/` at the paths of the fixture URLs
+/// (`url`, `canonical`, `article_url` of every `*.expected.json`). In feeds, the fixture hosts
+/// are rewritten to the server itself, so entry links lead back to it. Anything else is 404.
+final class FixtureSite: Sendable {
+    let server: LoopbackHTTPServer
+    let directory: URL
+    /// Request targets answered, in order (for assertions on what was fetched).
+    let log = RequestLog()
+
+    static let fixtureHosts = ["https://finanzen.thueringen.de", "https://www.example-bund.de"]
+
+    init(directory: URL) throws {
+        self.directory = directory
+        var routes: [String: String] = [:]
+        let manifest = try Fixtures.json(directory.appendingPathComponent("manifest.json"))
+        for entry in manifest["fixtures"] as? [[String: Any]] ?? [] {
+            guard let file = entry["file"] as? String, let expected = entry["expected"] as? String else { continue }
+            let truth = try Fixtures.json(directory.appendingPathComponent(expected))
+            for key in ["url", "canonical", "article_url"] {
+                guard let address = truth[key] as? String, let url = URL(string: address) else { continue }
+                routes[Self.target(of: url)] = file
+            }
+        }
+        let table = routes
+        let log = self.log
+        server = try LoopbackHTTPServer { request in
+            log.append(request.target)
+            guard let file = table[request.target] ?? table[request.path],
+                var body = try? Fixtures.bytes(directory.appendingPathComponent(file))
+            else {
+                return .text("not found", status: 404)
+            }
+            let isFeed = file.hasSuffix(".xml")
+            if isFeed, let port = request.headers["host"] {
+                var text = String(decoding: body, as: UTF8.self)
+                for host in FixtureSite.fixtureHosts { text = text.replacingOccurrences(of: host, with: "http://\(port)") }
+                body = Array(text.utf8)
+            }
+            let charset = file.contains("detail-2") ? "" : "; charset=utf-8"
+            let type = isFeed ? "application/rss+xml" : "text/html\(charset)"
+            return TestHTTPResponse(status: 200, headers: [("Content-Type", type)], body: body)
+        }
+    }
+
+    /// The request target (path, `;params` and query) of a fixture URL.
+    static func target(of url: URL) -> String {
+        let components = URLComponents(url: url, resolvingAgainstBaseURL: false)
+        var target = components?.percentEncodedPath ?? url.path
+        if let query = components?.percentEncodedQuery { target += "?\(query)" }
+        return target
+    }
+
+    /// The loopback URL of a fixture URL.
+    func local(_ fixtureURL: String) -> URL {
+        server.url(Self.target(of: URL(string: fixtureURL)!))
+    }
+
+    func stop() { server.stop() }
+}
+
+/// A thread-safe list of request targets.
+final class RequestLog: Sendable {
+    private let entries = Mutex<[String]>([])
+    func append(_ target: String) { entries.withLock { $0.append(target) } }
+    var all: [String] { entries.withLock { $0 } }
+}
+
+import Synchronization
