@@ -3,15 +3,18 @@ public import FeedModel
 
 /// One HTTP GET to make.
 public struct FetchRequest: Sendable, Equatable {
+    /// The URL to GET (http or https).
     public var url: URL
     /// Extra request headers (from the source's `headers:`).
     public var headers: [String: String]
     /// Limits, politeness and the User-Agent.
     public var settings: FetchSettings
-    /// Validators from an earlier response, for a conditional GET.
+    /// Validators from an earlier response, for a conditional GET: sent as `If-None-Match`.
     public var etag: String?
+    /// Sent as `If-Modified-Since`.
     public var lastModified: String?
 
+    /// A request; everything but the URL is optional.
     public init(
         url: URL, headers: [String: String] = [:], settings: FetchSettings = FetchSettings(), etag: String? = nil,
         lastModified: String? = nil
@@ -28,12 +31,14 @@ public struct FetchRequest: Sendable, Equatable {
 public struct FetchResponse: Sendable, Equatable {
     /// The URL after redirects.
     public var url: URL
+    /// The HTTP status: 2xx, or 304 for a conditional GET that matched.
     public var status: Int
     /// Response headers of the final response, names lower-cased.
     public var headers: [String: String]
     /// The body, decompressed.
     public var body: [UInt8]
 
+    /// A response.
     public init(url: URL, status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
         self.url = url
         self.status = status
@@ -62,39 +67,71 @@ public struct FetchResponse: Sendable, Equatable {
         return nil
     }
 
+    /// True for a 304: the validators matched and there is no body.
     public var isNotModified: Bool { status == 304 }
 }
 
 /// The stable set of ways a fetch can fail; stored per source and shown to the operator.
 public enum FetchErrorKind: String, Sendable, Codable, CaseIterable {
-    case timeout, dns, connect, tls
+    /// The total timeout, the connect timeout or the low-speed cutoff struck.
+    case timeout
+    /// The host name did not resolve.
+    case dns
+    /// No connection, or the connection broke (refused, reset, closed early).
+    case connect
+    /// The TLS handshake or certificate verification failed.
+    case tls
+    /// The final response had a status other than 2xx/304 (and was not rate limiting).
     case httpStatus = "http-status"
+    /// The body (after decompression) or the response head passed its limit.
     case tooLarge = "too-large"
+    /// A redirect to a scheme other than http/https, or more redirects than allowed.
     case redirectRefused = "redirect-refused"
+    /// 429, or 503 with `Retry-After`; see `FetchError.retryAfter`.
     case rateLimited = "rate-limited"
+    /// The URL is not an http/https URL with a host.
     case invalidURL = "invalid-url"
+    /// Anything else, including cancellation (`FetchError.isCancellation`).
     case other
 }
 
 /// A failed fetch: its kind, the URL and a one-line reason.
 public struct FetchError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The stable kind, stored per source.
     public var kind: FetchErrorKind
+    /// The URL requested (for HTTP statuses: the URL after redirects).
     public var url: URL
+    /// One line for the operator.
     public var message: String
     /// The HTTP status, for `.httpStatus` and `.rateLimited`.
     public var status: Int?
+    /// For `.rateLimited`: how long the server asked us to wait, in seconds (from `Retry-After`,
+    /// either form; a date in the past gives 0). Nil when the server did not say.
+    public var retryAfter: TimeInterval?
 
-    public init(kind: FetchErrorKind, url: URL, message: String, status: Int? = nil) {
+    /// A failed fetch.
+    public init(
+        kind: FetchErrorKind, url: URL, message: String, status: Int? = nil, retryAfter: TimeInterval? = nil
+    ) {
         self.kind = kind
         self.url = url
         self.message = message
         self.status = status
+        self.retryAfter = retryAfter
     }
 
+    /// The message of the error a cancelled fetch throws (kind `.other`).
+    public static let cancelledMessage = "cancelled"
+
+    /// True when the fetch was abandoned because the awaiting task was cancelled.
+    public var isCancellation: Bool { kind == .other && message == Self.cancelledMessage }
+
+    /// `kind: message`.
     public var description: String { "\(kind.rawValue): \(message)" }
 }
 
 /// Anything that can perform a `FetchRequest`. `CurlFetcher` is the real one.
 public protocol PageFetching: Sendable {
+    /// Performs the GET; a 2xx or 304 answer is returned, everything else thrown.
     func fetch(_ request: FetchRequest) async throws(FetchError) -> FetchResponse
 }

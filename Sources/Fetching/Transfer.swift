@@ -1,0 +1,231 @@
+import CCurl
+import Foundation
+
+/// One request's curl easy handle and what it has received so far.
+///
+/// Owned by the transfer loop and confined to its thread (not `Sendable`): libcurl calls the
+/// write and header callbacks on that thread, from inside `curl_multi_perform`. The handle,
+/// its header list and its error buffer are freed in `deinit`, after the loop has removed the
+/// handle from the multi handle.
+final class Transfer {
+    /// Why the transfer was aborted from a callback.
+    enum Overflow {
+        case body, headers
+    }
+
+    let id: UInt64
+    let request: FetchRequest
+    let host: String
+    let started: ContinuousClock.Instant
+    let handle: UnsafeMutableRawPointer
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    private let errorBuffer: UnsafeMutablePointer<CChar>
+    private let maxBody: Int
+    private let maxHeaderBytes: Int
+
+    private(set) var body: [UInt8] = []
+    /// Headers of the latest response seen (each status line starts afresh), names lower-cased.
+    private(set) var headers: [String: String] = [:]
+    private var headerBytes = 0
+    private(set) var overflow: Overflow?
+
+    init(
+        id: UInt64, request: FetchRequest, host: String, options: CurlFetcher.Options, started: ContinuousClock.Instant
+    ) throws(CurlFailure) {
+        guard let handle = curl_easy_init() else {
+            throw CurlFailure(operation: "curl_easy_init", message: "returned NULL")
+        }
+        self.id = id
+        self.request = request
+        self.host = host
+        self.started = started
+        self.handle = handle
+        errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE))
+        errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE))
+        maxBody = max(0, request.settings.maxSize)
+        maxHeaderBytes = max(1024, options.maxHeaderBytes)
+        // From here on `deinit` runs if a setup call throws.
+        try configure(options)
+    }
+
+    deinit {
+        curl_easy_cleanup(handle)
+        curl_slist_free_all(headerList)
+        errorBuffer.deallocate()
+    }
+
+    /// What curl wrote into the error buffer, if anything.
+    var errorDetail: String? {
+        let text = String(cString: errorBuffer)
+        return text.isEmpty ? nil : text
+    }
+
+    // MARK: Setup
+
+    private func configure(_ options: CurlFetcher.Options) throws(CurlFailure) {
+        let settings = request.settings
+        try set(CURLOPT_URL, request.url.absoluteString)
+        try set(CURLOPT_NOSIGNAL, 1)
+        try set(CURLOPT_HTTPGET, 1)
+        try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
+        // Only http and https, for the first URL and for every redirect.
+        try set(CURLOPT_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
+        try set(CURLOPT_FOLLOWLOCATION, 1)
+        try set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects))
+        try set(CURLOPT_AUTOREFERER, 1)
+        // TLS verification is always on.
+        try set(CURLOPT_SSL_VERIFYPEER, 1)
+        try set(CURLOPT_SSL_VERIFYHOST, 2)
+        // Every encoding this libcurl can decode; the write callback sees decoded bytes.
+        try set(CURLOPT_ACCEPT_ENCODING, "")
+        // Limits.
+        let total = max(0.001, settings.timeout)
+        try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(total))
+        try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(options.connectTimeout, total)))
+        if options.lowSpeedLimit > 0 {
+            try set(CURLOPT_LOW_SPEED_LIMIT, options.lowSpeedLimit)
+            try set(CURLOPT_LOW_SPEED_TIME, max(1, Int(options.lowSpeedTime.rounded(.up))))
+        }
+        try set(CURLOPT_MAXFILESIZE_LARGE, offset: curl_off_t(maxBody))
+        try set(CURLOPT_USERAGENT, settings.userAgent)
+        try set(CURLOPT_HTTPHEADER, list: makeHeaderList())
+
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        try set(CURLOPT_WRITEDATA, pointer: context)
+        try Curl.check(
+            herold_easy_setopt_write_callback(handle, CURLOPT_WRITEFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, "CURLOPT_WRITEFUNCTION")
+        try set(CURLOPT_HEADERDATA, pointer: context)
+        try Curl.check(
+            herold_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
+                guard let context else { return 0 }
+                let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                return transfer.receiveHeader(UnsafeRawBufferPointer(start: data, count: size * count))
+            }, "CURLOPT_HEADERFUNCTION")
+    }
+
+    /// The request headers: the source's own, then the validators of a conditional GET.
+    /// Values with a line break are dropped (header injection).
+    private func makeHeaderList() throws(CurlFailure) -> UnsafeMutablePointer<curl_slist>? {
+        var lines: [String] = []
+        for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
+            guard Self.isSafe(name), Self.isSafe(value), !name.isEmpty, !name.contains(":") else { continue }
+            if name.lowercased() == "user-agent" {
+                try set(CURLOPT_USERAGENT, value)
+                continue
+            }
+            lines.append("\(name): \(value)")
+        }
+        if let etag = request.etag, Self.isSafe(etag) { lines.append("If-None-Match: \(etag)") }
+        if let lastModified = request.lastModified, Self.isSafe(lastModified) {
+            lines.append("If-Modified-Since: \(lastModified)")
+        }
+        for line in lines {
+            guard let appended = curl_slist_append(headerList, line) else {
+                throw CurlFailure(operation: "curl_slist_append", message: "returned NULL")
+            }
+            headerList = appended
+        }
+        return headerList
+    }
+
+    private static func isSafe(_ text: String) -> Bool {
+        !text.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 })
+    }
+
+    private static func milliseconds(_ seconds: TimeInterval) -> Int {
+        Int((seconds * 1000).rounded(.up))
+    }
+
+    private func set(_ option: CURLoption, _ value: Int) throws(CurlFailure) {
+        try Curl.check(herold_easy_setopt_long(handle, option, value), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    private func set(_ option: CURLoption, _ value: String) throws(CurlFailure) {
+        try Curl.check(herold_easy_setopt_string(handle, option, value), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    private func set(_ option: CURLoption, offset value: curl_off_t) throws(CurlFailure) {
+        try Curl.check(herold_easy_setopt_off(handle, option, value), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    private func set(_ option: CURLoption, pointer value: UnsafeMutableRawPointer?) throws(CurlFailure) {
+        try Curl.check(herold_easy_setopt_pointer(handle, option, value), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    private func set(_ option: CURLoption, list value: UnsafeMutablePointer<curl_slist>?) throws(CurlFailure) {
+        try Curl.check(herold_easy_setopt_slist(handle, option, value), "curl_easy_setopt(\(option.rawValue))")
+    }
+
+    // MARK: Callbacks (on the loop thread, inside curl_multi_perform)
+
+    /// Appends decoded body bytes; returns less than given (aborting the transfer with
+    /// `CURLE_WRITE_ERROR`) once the body would pass the size limit.
+    private func receiveBody(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard body.count + bytes.count <= maxBody else {
+            overflow = .body
+            return 0
+        }
+        body.append(contentsOf: bytes)
+        return bytes.count
+    }
+
+    /// Collects one header line; a status line starts a new response (after a redirect or a
+    /// 1xx). Aborts once one response's head passes the header size cap.
+    private func receiveHeader(_ bytes: UnsafeRawBufferPointer) -> Int {
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            headers = [:]
+            headerBytes = 0
+        }
+        headerBytes += bytes.count
+        guard headerBytes <= maxHeaderBytes else {
+            overflow = .headers
+            return 0
+        }
+        if let colon = line.firstIndex(of: ":") {
+            let name = line[..<colon].trimmingCharacters(in: .whitespaces).lowercased()
+            let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+            if !name.isEmpty {
+                headers[name] = headers[name].map { "\($0), \(value)" } ?? value
+            }
+        }
+        return bytes.count
+    }
+
+    // MARK: Outcome
+
+    /// What the finished transfer amounts to, given curl's result code.
+    func outcome(_ code: CURLcode, now: Date) -> Result<FetchResponse, FetchError> {
+        let url = request.url
+        switch overflow {
+        case .body:
+            return .failure(
+                FetchError(kind: .tooLarge, url: url, message: "body larger than \(maxBody) bytes"))
+        case .headers:
+            return .failure(
+                FetchError(kind: .tooLarge, url: url, message: "response head larger than \(maxHeaderBytes) bytes"))
+        case nil:
+            break
+        }
+        guard code == CURLE_OK else {
+            let detail = errorDetail ?? String(cString: curl_easy_strerror(code))
+            return .failure(FetchError(kind: Curl.kind(of: code), url: url, message: detail))
+        }
+        var status = 0
+        var effective: UnsafeMutablePointer<CChar>?
+        do throws(CurlFailure) {
+            try Curl.check(herold_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "CURLINFO_RESPONSE_CODE")
+            try Curl.check(herold_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective), "CURLINFO_EFFECTIVE_URL")
+        } catch {
+            return .failure(error.fetchError(for: url))
+        }
+        let finalURL = effective.flatMap { URL(string: String(cString: $0)) } ?? url
+        let response = FetchResponse(url: finalURL, status: status, headers: headers, body: body)
+        return ResponseRules.classify(response, now: now)
+    }
+}
