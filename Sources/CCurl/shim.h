@@ -24,6 +24,9 @@ static inline CURLcode herold_easy_setopt_slist(CURL *h, CURLoption o, struct cu
 static inline CURLcode herold_easy_setopt_write_callback(CURL *h, CURLoption o, curl_write_callback v) {
     return curl_easy_setopt(h, o, v);
 }
+static inline CURLcode herold_easy_setopt_opensocket_callback(CURL *h, CURLoption o, curl_opensocket_callback v) {
+    return curl_easy_setopt(h, o, v);
+}
 typedef int (*herold_xferinfo_callback)(void *, curl_off_t, curl_off_t, curl_off_t, curl_off_t);
 static inline CURLcode herold_easy_setopt_xferinfo_callback(CURL *h, CURLoption o, herold_xferinfo_callback v) {
     return curl_easy_setopt(h, o, v);

@@ -28,6 +28,8 @@ final class Transfer {
     private(set) var headers: [String: String] = [:]
     private var headerBytes = 0
     private(set) var overflow: Overflow?
+    /// The peer address refused under `deny_private_networks`, if one was.
+    private(set) var deniedAddress: String?
 
     init(
         id: UInt64, request: FetchRequest, host: String, options: CurlFetcher.Options, started: ContinuousClock.Instant
@@ -99,6 +101,15 @@ final class Transfer {
                 let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
                 return transfer.receiveBody(UnsafeRawBufferPointer(start: data, count: size * count))
             }, "CURLOPT_WRITEFUNCTION")
+        if settings.denyPrivateNetworks {
+            try set(CURLOPT_OPENSOCKETDATA, pointer: context)
+            try Curl.check(
+                herold_easy_setopt_opensocket_callback(handle, CURLOPT_OPENSOCKETFUNCTION) { context, _, address in
+                    guard let context, let address else { return CURL_SOCKET_BAD }
+                    let transfer = Unmanaged<Transfer>.fromOpaque(context).takeUnretainedValue()
+                    return transfer.openSocket(address)
+                }, "CURLOPT_OPENSOCKETFUNCTION")
+        }
         try set(CURLOPT_HEADERDATA, pointer: context)
         try Curl.check(
             herold_easy_setopt_write_callback(handle, CURLOPT_HEADERFUNCTION) { data, size, count, context in
@@ -197,6 +208,32 @@ final class Transfer {
         return bytes.count
     }
 
+    /// Opens the socket for a connection curl is about to make (every connection, redirects
+    /// included) unless the resolved address is in a denied range.
+    private func openSocket(_ address: UnsafeMutablePointer<curl_sockaddr>) -> curl_socket_t {
+        let family = address.pointee.family
+        let raw = UnsafeRawPointer(address) + MemoryLayout<curl_sockaddr>.offset(of: \.addr)!
+        var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN) + 1)
+        let denied: Bool
+        switch family {
+        case AF_INET:
+            var ip = raw.loadUnaligned(as: sockaddr_in.self).sin_addr
+            denied = AddressPolicy.isDenied(ipv4: withUnsafeBytes(of: ip) { Array($0) })
+            inet_ntop(AF_INET, &ip, &text, socklen_t(text.count))
+        case AF_INET6:
+            var ip = raw.loadUnaligned(as: sockaddr_in6.self).sin6_addr
+            denied = AddressPolicy.isDenied(ipv6: withUnsafeBytes(of: ip) { Array($0) })
+            inet_ntop(AF_INET6, &ip, &text, socklen_t(text.count))
+        default:
+            denied = true
+        }
+        if denied {
+            deniedAddress = String(decoding: text.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            return CURL_SOCKET_BAD
+        }
+        return socket(family, address.pointee.socktype, address.pointee.protocol)
+    }
+
     // MARK: Outcome
 
     /// What the finished transfer amounts to, given curl's result code.
@@ -212,6 +249,12 @@ final class Transfer {
         case nil:
             break
         }
+        if let deniedAddress {
+            return .failure(
+                FetchError(
+                    kind: .connect, url: url,
+                    message: "refused to connect to the private address \(deniedAddress) (deny_private_networks)"))
+        }
         guard code == CURLE_OK else {
             let detail = errorDetail ?? String(cString: curl_easy_strerror(code))
             return .failure(FetchError(kind: Curl.kind(of: code), url: url, message: detail))
@@ -223,6 +266,18 @@ final class Transfer {
             try Curl.check(herold_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective), "CURLINFO_EFFECTIVE_URL")
         } catch {
             return .failure(error.fetchError(for: url))
+        }
+        if request.settings.denyPrivateNetworks {
+            // A reused connection was opened without the socket check: judge the peer again.
+            var peer: UnsafeMutablePointer<CChar>?
+            let known = (try? Curl.check(herold_easy_getinfo_string(handle, CURLINFO_PRIMARY_IP, &peer), "CURLINFO_PRIMARY_IP")) != nil
+            let address = known ? peer.map { String(cString: $0) } ?? "" : ""
+            if AddressPolicy.isDenied(text: address) ?? true {
+                return .failure(
+                    FetchError(
+                        kind: .connect, url: url,
+                        message: "refused the private address \(address) (deny_private_networks)"))
+            }
         }
         let finalURL = effective.flatMap { URL(string: String(cString: $0)) } ?? url
         let response = FetchResponse(url: finalURL, status: status, headers: headers, body: body)

@@ -1,5 +1,5 @@
 import FeedModel
-import Fetching
+@testable import Fetching
 import Foundation
 import Glibc
 import Synchronization
@@ -426,5 +426,41 @@ struct CurlFetcherTimingTests {
         #expect(await task.value.error?.isCancellation == true)
         try await Task.sleep(for: .milliseconds(100))
         #expect(recorder.all.isEmpty)
+    }
+}
+
+@Suite("deny_private_networks")
+struct DenyPrivateNetworksTests {
+    @Test(arguments: [
+        ("127.0.0.1", true), ("10.1.2.3", true), ("172.16.0.1", true), ("172.32.0.1", false),
+        ("192.168.1.1", true), ("169.254.169.254", true), ("100.64.0.1", true), ("0.0.0.0", true),
+        ("224.0.0.1", true), ("93.184.216.34", false), ("::1", true), ("::", true), ("fe80::1", true),
+        ("fd00::1", true), ("::ffff:127.0.0.1", true), ("::ffff:93.184.216.34", false),
+        ("2606:2800:220:1::1", false),
+    ])
+    func addressRanges(_ address: String, _ denied: Bool) {
+        #expect(AddressPolicy.isDenied(text: address) == denied)
+    }
+
+    @Test func loopbackIsRefusedBeforeConnectingWhenDenied() async throws {
+        let recorder = Recorder()
+        let server = try LoopbackHTTPServer { request in
+            recorder.record(request)
+            return .text("secret")
+        }
+        defer { server.stop() }
+        let fetcher = try CurlFetcher()
+        var denying = settings()
+        denying.denyPrivateNetworks = true
+        let error = await outcome(fetcher, FetchRequest(url: server.url("/admin"), settings: denying)).error
+        #expect(error?.kind == .connect)
+        #expect(error?.message.contains("127.0.0.1") == true)
+        #expect(server.stats.accepted == 0)
+        // Control: the same URL without the setting is fetched.
+        let allowed = try await fetcher.fetch(FetchRequest(url: server.url("/admin"), settings: settings()))
+        #expect(allowed.body == Array("secret".utf8))
+        // And a connection opened by an allowed request is not reused for a denied one.
+        let reused = await outcome(fetcher, FetchRequest(url: server.url("/admin"), settings: denying)).error
+        #expect(reused?.kind == .connect)
     }
 }
