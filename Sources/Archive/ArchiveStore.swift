@@ -38,13 +38,10 @@ public actor ArchiveStore {
         self.feedID = feedID
         try FileManager.default.createDirectory(at: root.appendingPathComponent("items"), withIntermediateDirectories: true)
         lock = try ArchiveLock(root: root)
-        let indexURL = root.appendingPathComponent("herold.sqlite")
-        let existed = FileManager.default.fileExists(atPath: indexURL.path)
-        let index = try SQLiteIndex(path: indexURL)
+        let index = try SQLiteIndex(path: root.appendingPathComponent("herold.sqlite"))
         self.index = index
         let marker = root.appendingPathComponent(Self.dirtyMarker)
-        let current = try index.isCurrent()
-        if !existed || !current || FileManager.default.fileExists(atPath: marker.path) {
+        if index.createdOnOpen || FileManager.default.fileExists(atPath: marker.path) {
             warnings = try Self.rebuild(index, root: root)
             try? FileManager.default.removeItem(at: marker)
         }
@@ -145,7 +142,11 @@ public actor ArchiveStore {
         let keys = observation.identityKeys
 
         if let id = try index.story(forHash: hash), var record = try index.record(id) {
-            let changed = try record.noteSighting(of: observation, keys: keys, index: index)
+            var changed = try record.noteSighting(of: observation, keys: keys, index: index)
+            if record.withdrawn != nil {
+                record.withdrawn = nil  // it is back
+                changed = true
+            }
             if changed { try commit(record, text: nil) }
             return .known(storyID: id)
         }
@@ -163,8 +164,9 @@ public actor ArchiveStore {
             record.revisions.append(
                 Revision(
                     number: number, hash: hash, title: observation.article.title, seenAt: observation.seenAt,
-                    length: text.count))
+                    length: text.count, simhash: Self.hex(SimHash.of(text))))
             record.updated = observation.seenAt
+            record.withdrawn = nil
             record.apply(observation.article)
             _ = try record.noteSighting(of: observation, keys: keys, index: index)
             try commit(record, text: text)
@@ -177,6 +179,7 @@ public actor ArchiveStore {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let parts = calendar.dateComponents([.year, .month], from: day)
         let folder = String(format: "items/%04d/%02d/%@", parts.year ?? 1970, parts.month ?? 1, id)
+        let simhash = SimHash.of(text)
         var record = StoryRecord(
             id: id, atomID: Self.atomID(feedID: feedID, storyID: id), folder: folder, identities: [],
             title: nil, canonical: nil, published: nil, updated: observation.seenAt, firstSeen: observation.seenAt,
@@ -184,13 +187,82 @@ public actor ArchiveStore {
             revisions: [
                 Revision(
                     number: 1, hash: hash, title: observation.article.title, seenAt: observation.seenAt,
-                    length: text.count)
+                    length: text.count, simhash: Self.hex(simhash))
             ])
         record.apply(observation.article)
         _ = try record.noteSighting(of: observation, keys: keys, index: index)
+        let related = try relatedStories(to: simhash, origin: observation.sourceID)
+        if !related.isEmpty { record.related = related }
         try writeRevision(1, of: observation, in: folder)
         try commit(record, text: text)
+        for otherID in related {
+            guard var other = try index.record(otherID) else { continue }
+            other.related = (other.related ?? []) + [id]
+            try commit(other, text: nil)
+        }
         return .new(storyID: id)
+    }
+
+    /// Recent stories first seen in another source whose text is within the SimHash threshold.
+    private func relatedStories(to simhash: UInt64, origin: String) throws -> [String] {
+        guard simhash != 0 else { return [] }
+        return try index.recentSimHashes(limit: Self.relatedWindow).filter {
+            $0.origin != origin && SimHash.distance($0.simhash, simhash) <= SimHash.relatedThreshold
+        }.map(\.id)
+    }
+
+    /// How many of the most recently updated stories a new story is compared with.
+    static let relatedWindow = 2000
+
+    static func hex(_ value: UInt64) -> String {
+        let digits = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - digits.count) + digits
+    }
+
+    // MARK: Withdrawals
+
+    /// Records what a healthy source lists right now, and marks stories withdrawn that it no
+    /// longer lists although they are within its window (published at or after the oldest item
+    /// it still shows: a story that merely scrolled off the end is not withdrawn). A story is
+    /// withdrawn once every place it was seen has been missing for `grace`. Returns the ids of
+    /// stories withdrawn now.
+    /// - Parameters:
+    ///   - places: the URLs of the items the source lists now.
+    ///   - windowStart: the publication date of the oldest item listed; nil when unknown (then
+    ///     nothing is marked missing).
+    @discardableResult
+    public func noteListing(
+        source: String, places: Set<URL>, windowStart: Date?, now: Date, grace: TimeInterval
+    ) throws -> [String] {
+        var withdrawn: [String] = []
+        for id in try index.stories(seenIn: source) {
+            guard var record = try index.record(id) else { continue }
+            var changed = false
+            for i in record.sightings.indices where record.sightings[i].source == source {
+                let listed = places.contains(record.sightings[i].url)
+                if listed {
+                    if record.sightings[i].missingSince != nil {
+                        record.sightings[i].missingSince = nil
+                        changed = true
+                    }
+                } else if record.sightings[i].missingSince == nil, let windowStart,
+                    (record.published ?? record.firstSeen) >= windowStart
+                {
+                    record.sightings[i].missingSince = now
+                    changed = true
+                }
+            }
+            if record.withdrawn == nil,
+                record.sightings.allSatisfy({ $0.missingSince.map { now.timeIntervalSince($0) >= grace } ?? false })
+            {
+                record.withdrawn = now
+                record.updated = now
+                withdrawn.append(id)
+                changed = true
+            }
+            if changed { try commit(record, text: nil) }
+        }
+        return withdrawn
     }
 
     // MARK: Writing
@@ -298,6 +370,10 @@ extension StoryRecord {
         if let i = sightings.firstIndex(where: { $0.source == observation.sourceID && $0.url == observation.place }) {
             if observation.seenAt > sightings[i].lastSeen {
                 sightings[i].lastSeen = observation.seenAt
+                changed = true
+            }
+            if sightings[i].missingSince != nil {
+                sightings[i].missingSince = nil
                 changed = true
             }
         } else {

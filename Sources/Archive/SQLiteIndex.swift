@@ -5,7 +5,7 @@ internal import GRDB
 /// whose `unicode61 remove_diacritics 2` tokenizer folds German diacritics ("kase" finds "Käse").
 public final class SQLiteIndex: ArchiveIndex {
     /// Bumped whenever the schema changes; an index of another version is rebuilt from the files.
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     private let pool: DatabasePool
 
@@ -14,24 +14,30 @@ public final class SQLiteIndex: ArchiveIndex {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path.path, configuration: configuration)
-        try migrate()
+        createdOnOpen = try Self.migrate(pool)
     }
 
-    /// Whether the index was created by this version of the schema (else rebuild it).
-    public func isCurrent() throws -> Bool {
-        try pool.read { db in
-            try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") == Self.schemaVersion
-        }
-    }
+    /// Whether the tables were (re)created on open: the index is empty and must be rebuilt from
+    /// the files.
+    public let createdOnOpen: Bool
 
-    private func migrate() throws {
+    private static func migrate(_ pool: DatabasePool) throws -> Bool {
         try pool.write { db in
+            let tables = try Bool.fetchOne(db, sql: "SELECT 1 FROM sqlite_master WHERE name = 'meta'") ?? false
+            let version = tables ? try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'") : nil
+            if version == Self.schemaVersion { return false }
+            // Another schema (or none): the index is derived data, so start it afresh.
+            for name in ["meta", "stories", "hashes", "identities", "sightings", "story_fts", "validators"] {
+                try db.execute(sql: "DROP TABLE IF EXISTS \(name)")
+            }
             try db.execute(
                 sql: """
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                     CREATE TABLE IF NOT EXISTS stories (
                         id TEXT PRIMARY KEY,
                         updated REAL NOT NULL,
+                        origin TEXT NOT NULL,
+                        simhash INTEGER,
                         record BLOB NOT NULL
                     );
                     CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated DESC, id DESC);
@@ -50,10 +56,8 @@ public final class SQLiteIndex: ArchiveIndex {
                         url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, stored REAL NOT NULL
                     );
                     """)
-            let version = try Int.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'schema'")
-            if version == nil {
-                try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema', ?)", arguments: [Self.schemaVersion])
-            }
+            try db.execute(sql: "INSERT INTO meta (key, value) VALUES ('schema', ?)", arguments: [Self.schemaVersion])
+            return true
         }
     }
 
@@ -75,8 +79,11 @@ public final class SQLiteIndex: ArchiveIndex {
         try pool.write { db in
             let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM stories WHERE id = ?", arguments: [record.id]) ?? false
             try db.execute(
-                sql: "INSERT OR REPLACE INTO stories (id, updated, record) VALUES (?, ?, ?)",
-                arguments: [record.id, record.updated.timeIntervalSince1970, data])
+                sql: "INSERT OR REPLACE INTO stories (id, updated, origin, simhash, record) VALUES (?, ?, ?, ?, ?)",
+                arguments: [
+                    record.id, record.updated.timeIntervalSince1970, record.origin,
+                    record.current.simhashValue.map { Int64(bitPattern: $0) }, data,
+                ])
             for revision in record.revisions {
                 try db.execute(
                     sql: "INSERT OR IGNORE INTO hashes (hash, story) VALUES (?, ?)", arguments: [revision.hash, record.id])
@@ -115,6 +122,25 @@ public final class SQLiteIndex: ArchiveIndex {
     public func allRecords() throws -> [StoryRecord] {
         let rows = try pool.read { try Data.fetchAll($0, sql: "SELECT record FROM stories ORDER BY id") }
         return try rows.map { try ArchiveStore.decoder.decode(StoryRecord.self, from: $0) }
+    }
+
+    public func recentSimHashes(limit: Int) throws -> [(id: String, origin: String, simhash: UInt64)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT id, origin, simhash FROM stories WHERE simhash IS NOT NULL ORDER BY updated DESC LIMIT ?",
+                arguments: [limit]
+            ).map { row in
+                let value: Int64 = row["simhash"]
+                return (row["id"], row["origin"], UInt64(bitPattern: value))
+            }
+        }
+    }
+
+    public func stories(seenIn source: String) throws -> [String] {
+        try pool.read {
+            try String.fetchAll($0, sql: "SELECT DISTINCT story FROM sightings WHERE source = ?", arguments: [source])
+        }
     }
 
     public func count() throws -> Int {

@@ -15,6 +15,8 @@ public struct SourceState: Sendable, Equatable, Codable {
     /// The last failure's kind and reason, cleared by a success.
     public var lastError: String?
     public var consecutiveFailures: Int
+    /// Whether the source's entry ids can be story identities (see `GUIDPolicy`).
+    public var guids: GUIDPolicy?
 
     public init(
         id: String, title: String, url: URL, siteLink: URL? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil,
@@ -37,6 +39,7 @@ public struct SourceState: Sendable, Equatable, Codable {
         case lastSuccess = "last_success"
         case lastError = "last_error"
         case consecutiveFailures = "consecutive_failures"
+        case guids
     }
 }
 

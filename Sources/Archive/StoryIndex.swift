@@ -50,6 +50,10 @@ public protocol ArchiveIndex: Sendable {
     func count() throws -> Int
     /// Full-text search, best first.
     func search(_ query: SearchQuery) throws -> [SearchHit]
+    /// The SimHash of the current revision of the `limit` most recently updated stories.
+    func recentSimHashes(limit: Int) throws -> [(id: String, origin: String, simhash: UInt64)]
+    /// The stories with a sighting in `source`.
+    func stories(seenIn source: String) throws -> [String]
     /// Empties the index (before a rebuild).
     func removeAll() throws
     /// Stored HTTP validators of a URL (ETag, Last-Modified).

@@ -6,16 +6,20 @@ public struct Sighting: Sendable, Equatable, Codable {
     public var url: URL
     public var firstSeen: Date
     public var lastSeen: Date
+    /// Since when the source, while healthy, no longer lists the story at this place.
+    public var missingSince: Date?
 
-    public init(source: String, url: URL, firstSeen: Date, lastSeen: Date) {
+    public init(source: String, url: URL, firstSeen: Date, lastSeen: Date, missingSince: Date? = nil) {
         self.source = source
         self.url = url
         self.firstSeen = firstSeen
         self.lastSeen = lastSeen
+        self.missingSince = missingSince
     }
 
     enum CodingKeys: String, CodingKey {
         case source, url
+        case missingSince = "missing_since"
         case firstSeen = "first_seen"
         case lastSeen = "last_seen"
     }
@@ -30,17 +34,23 @@ public struct Revision: Sendable, Equatable, Codable {
     public var seenAt: Date
     /// Length of the text in characters.
     public var length: Int
+    /// `SimHash.of(text)` as 16 hex digits.
+    public var simhash: String?
 
-    public init(number: Int, hash: String, title: String?, seenAt: Date, length: Int) {
+    public init(number: Int, hash: String, title: String?, seenAt: Date, length: Int, simhash: String? = nil) {
         self.number = number
         self.hash = hash
         self.title = title
         self.seenAt = seenAt
         self.length = length
+        self.simhash = simhash
     }
 
+    /// The SimHash as a number.
+    public var simhashValue: UInt64? { simhash.flatMap { UInt64($0, radix: 16) } }
+
     enum CodingKeys: String, CodingKey {
-        case number, hash, title, length
+        case number, hash, title, length, simhash
         case seenAt = "seen_at"
     }
 }
@@ -72,6 +82,11 @@ public struct StoryRecord: Sendable, Equatable, Codable {
     public var origin: String
     public var sightings: [Sighting]
     public var revisions: [Revision]
+    /// Stories of other sources whose text is nearly the same (SimHash distance); linked, not merged.
+    public var related: [String]?
+    /// When the story was found withdrawn (gone from every source that listed it while the
+    /// sources were healthy, past the grace period). Its files stay.
+    public var withdrawn: Date?
 
     public init(
         id: String, atomID: String, folder: String, identities: [String], title: String?, canonical: URL?,
@@ -97,7 +112,7 @@ public struct StoryRecord: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case schema, id, folder, identities, title, canonical, published, updated, author, publisher, language
-        case origin, sightings, revisions
+        case origin, sightings, revisions, related, withdrawn
         case atomID = "atom_id"
         case firstSeen = "first_seen"
     }

@@ -20,6 +20,7 @@ struct ConfigReader {
     static let serveKeys = ["listen"]
     static let fetchKeys = [
         "deny_private_networks", "every", "host_connections", "host_delay", "max_size", "timeout", "user_agent",
+        "withdraw_after",
     ]
     static let sourceOnlyKeys = ["content", "full_text", "headers", "id", "kind", "links", "name", "strip", "url"]
 
@@ -206,6 +207,9 @@ struct ConfigReader {
         }
         if let node = block["deny_private_networks"], let value = bool(node, "\(path).deny_private_networks") {
             settings.denyPrivateNetworks = value
+        }
+        if let node = block["withdraw_after"], let value = duration(node, "\(path).withdraw_after", minimum: 0) {
+            settings.withdrawAfter = value
         }
         if let node = block["user_agent"], let value = nonEmptyString(node, "\(path).user_agent") {
             settings.userAgent = value

@@ -27,6 +27,9 @@ public struct FetchSettings: Sendable, Equatable {
     public var hostConnections: Int = 2
     /// Refuse loopback/private/link-local addresses after DNS resolution.
     public var denyPrivateNetworks: Bool = false
+    /// How long a story must be missing from every source that listed it (while those sources
+    /// are healthy) before it is marked withdrawn, in seconds.
+    public var withdrawAfter: TimeInterval = 3 * 86400
     /// The User-Agent header sent with every request.
     public var userAgent: String = "Herold/0.1 (+https://github.com/herold-feeds/herold)"
 

@@ -41,9 +41,15 @@ public struct FetchRun: Sendable {
             logger.warning("skipping an unreadable story", metadata: ["archive.file": "\(warning.path)", "reason": "\(warning.reason)"])
         }
 
-        let harvests = await harvestAll(sources)
+        var states: [String: SourceState]
+        do {
+            states = try SourceStates.read(archive: configuration.archive)
+        } catch {
+            logger.warning("sources.json is unreadable; starting source state afresh", metadata: ["error": "\(error)"])
+            states = [:]
+        }
+        let harvests = await harvestAll(sources, states: states)
 
-        var states = (try? SourceStates.read(archive: configuration.archive)) ?? [:]
         var reports: [SourceReport] = []
         var archiveError: String?
         for (source, var harvest) in zip(sources, harvests) {
@@ -55,6 +61,16 @@ public struct FetchRun: Sendable {
                     case .revised: harvest.report.revised += 1
                     case .skipped: harvest.report.empty += 1
                     }
+                } catch {
+                    archiveError = archiveError ?? "cannot write to the archive: \(error)"
+                }
+            }
+            if harvest.report.succeeded, !harvest.listed.isEmpty {
+                do {
+                    let withdrawn = try await store.noteListing(
+                        source: source.id, places: harvest.listed, windowStart: harvest.windowStart, now: now(),
+                        grace: source.fetch.withdrawAfter)
+                    harvest.report.withdrawn = withdrawn.count
                 } catch {
                     archiveError = archiveError ?? "cannot write to the archive: \(error)"
                 }
@@ -76,7 +92,7 @@ public struct FetchRun: Sendable {
         return RunReport(sources: reports, archiveError: archiveError, storyCount: (try? await store.count()) ?? 0)
     }
 
-    func harvestAll(_ sources: [Source]) async -> [Harvest] {
+    func harvestAll(_ sources: [Source], states: [String: SourceState]) async -> [Harvest] {
         await withTaskGroup(of: (Int, Harvest).self) { group in
             var results = [Harvest?](repeating: nil, count: sources.count)
             var next = 0
@@ -84,7 +100,8 @@ public struct FetchRun: Sendable {
                 guard next < sources.count else { return }
                 let index = next
                 next += 1
-                let harvester = Harvester(source: sources[index], fetcher: fetcher, logger: logger, now: now)
+                var harvester = Harvester(source: sources[index], fetcher: fetcher, logger: logger, now: now)
+                harvester.guids = states[sources[index].id]?.guids
                 group.addTask { (index, await harvester.harvest()) }
             }
             for _ in 0..<parallelSources { start(&group) }
@@ -104,6 +121,7 @@ public struct FetchRun: Sendable {
             state.lastError = failure
             state.consecutiveFailures += 1
         } else {
+            state.guids = harvest.guids ?? state.guids
             state.title = harvest.feedTitle ?? source.name
             state.siteLink = harvest.siteLink ?? state.siteLink
             state.lastSuccess = now()

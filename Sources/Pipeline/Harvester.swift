@@ -12,6 +12,12 @@ struct Harvest: Sendable {
     var report: SourceReport
     var feedTitle: String?
     var siteLink: URL?
+    /// The places the source lists now (feed entry links, listing page links), for withdrawals.
+    var listed: Set<URL> = []
+    /// The publication date of the oldest item listed, if every item's date is known.
+    var windowStart: Date?
+    /// The source's GUID policy after this poll (feeds only).
+    var guids: GUIDPolicy?
 }
 
 /// Fetches one source and turns it into observations (DESIGN.md §1, the router): a feed is
@@ -22,6 +28,8 @@ struct Harvester: Sendable {
     var fetcher: any PageFetching
     var logger: Logger
     var now: @Sendable () -> Date
+    /// The GUID policy from the previous poll.
+    var guids: GUIDPolicy?
     /// How many linked article pages of one source are fetched at once (the fetcher's per-host
     /// politeness still applies).
     var parallelPages = 4
@@ -78,6 +86,14 @@ struct Harvester: Sendable {
 
     func harvestFeed(_ feed: ParsedFeed, into harvest: inout Harvest) async {
         harvest.report.items = feed.entries.count
+        var policy = guids ?? GUIDPolicy()
+        let usableIDs = policy.evaluate(feed.entries.map { ($0.id, $0.link) })
+        if !usableIDs, !(guids?.unusable ?? false) {
+            harvest.report.warnings.append("entry ids are unusable (\(policy.reason ?? "")); using URLs as identities")
+        }
+        harvest.guids = policy
+        let dates = feed.entries.map { $0.published ?? $0.updated }
+        harvest.windowStart = dates.contains(nil) ? nil : dates.compactMap { $0 }.min()
         let pages: [Int: Result<PageExtraction, FetchError>]
         if source.fullText {
             let links = feed.entries.enumerated().compactMap { index, entry in entry.link.map { (index, $0) } }
@@ -106,8 +122,10 @@ struct Harvester: Sendable {
                 continue
             }
             let place = entry.link ?? merged.canonical ?? source.url
+            harvest.listed.insert(place)
             harvest.observations.append(
-                Observation(sourceID: source.id, place: place, guid: entry.id, article: merged, seenAt: seenAt))
+                Observation(
+                    sourceID: source.id, place: place, guid: usableIDs ? entry.id : nil, article: merged, seenAt: seenAt))
         }
     }
 
@@ -162,9 +180,12 @@ struct Harvester: Sendable {
                 harvest.report.warnings.append("only the first \(links.count) of \(page.links.count) links were followed")
             }
             let pages = await fetchPages(Array(links.enumerated()))
+            harvest.listed = Set(links)
+            var dates: [Date?] = []
             for (index, link) in links.enumerated() {
                 switch pages[index] {
                 case .success(let extraction)?:
+                    dates.append(extraction.article?.published)
                     if let article = extraction.article, !article.text.isEmpty {
                         harvest.observations.append(
                             Observation(sourceID: source.id, place: link, article: article, seenAt: seenAt))
@@ -172,11 +193,13 @@ struct Harvester: Sendable {
                         harvest.report.empty += 1
                     }
                 case .failure(let error)?:
+                    dates.append(nil)
                     harvest.report.pageFailures.append(.init(url: link, reason: error.description))
                 case nil:
-                    break
+                    dates.append(nil)
                 }
             }
+            harvest.windowStart = dates.contains(nil) ? nil : dates.compactMap { $0 }.min()
         }
     }
 

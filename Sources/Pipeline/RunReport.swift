@@ -17,6 +17,8 @@ public struct SourceReport: Sendable, Equatable {
     public var new: Int = 0
     public var known: Int = 0
     public var revised: Int = 0
+    /// Stories found withdrawn in this poll.
+    public var withdrawn: Int = 0
     /// Items with no article text.
     public var empty: Int = 0
     public var pageFailures: [PageFailure] = []
@@ -35,6 +37,7 @@ public struct SourceReport: Sendable, Equatable {
         if let failure { return "FAILED \(sourceID): \(failure)" }
         var text = "ok     \(sourceID): \(items) item\(items == 1 ? "" : "s"): \(new) new, \(known) already known"
         if revised > 0 { text += ", \(revised) revised" }
+        if withdrawn > 0 { text += ", \(withdrawn) withdrawn" }
         if empty > 0 { text += ", \(empty) without text" }
         if !pageFailures.isEmpty {
             let first = pageFailures[0]
