@@ -1,0 +1,90 @@
+import Foundation
+import FeedModel
+
+/// Turns a ``WireFeed`` into the model: dates parsed, URLs resolved (xml:base chain, then the
+/// document URL, then the feed's own link), titles reduced to plain text, feedparser's
+/// fallbacks applied (a permalink guid is the link when `<link>` is absent). Nothing is
+/// invented: absent values stay nil.
+///
+/// HTML in `summary`/`content` is passed on as HTML, with relative `href`/`src` resolved; it
+/// is not sanitized here — the sanitizer runs later, last on every content path (Extraction).
+enum FeedAdapter {
+    static func adapt(_ wire: WireFeed, documentURL: URL?, defaultTimeZone: TimeZone?) -> ParsedFeed {
+        let zone =
+            defaultTimeZone
+            ?? ((wire.language?.lowercased().hasPrefix("de") ?? false) ? DateParser.berlin : DateParser.utc)
+        var warnings = wire.warnings
+        func date(_ raw: String?) -> Date? {
+            guard let raw, !raw.isEmpty else { return nil }
+            let value = DateParser.parse(raw, defaultTimeZone: zone)
+            if value == nil, warnings.count < 50 { warnings.append("unparsable date: \(raw.prefix(60))") }
+            return value
+        }
+        func url(_ wireURL: WireURL?, fallback: URL?) -> URL? {
+            guard let wireURL else { return nil }
+            return HTMLText.resolveURL(wireURL.raw, base: wireURL.base ?? fallback)
+        }
+        let feedLink = url(wire.link ?? wire.alternateLink, fallback: documentURL)
+        let fallbackBase = documentURL ?? feedLink.flatMap { $0.scheme == nil ? nil : $0 }
+
+        var feed = ParsedFeed(
+            format: wire.format, bozo: wire.bozo, title: wire.title.map(plainTitle), link: feedLink,
+            updated: nil, language: wire.language.map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 })
+        feed.updated = date(wire.updated)
+        feed.entries.reserveCapacity(wire.entries.count)
+        for item in wire.entries {
+            var entry = FeedEntry()
+            entry.id = (item.id ?? item.guid).map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+            entry.title = item.title.map(plainTitle)
+            entry.link = url(item.link ?? item.alternateLink, fallback: fallbackBase)
+            if entry.link == nil, item.guidIsPermaLink, let guid = item.guid,
+                let guidURL = HTMLText.resolveURL(guid, base: item.guidBase ?? fallbackBase),
+                let scheme = guidURL.scheme?.lowercased(), scheme == "http" || scheme == "https"
+            {
+                entry.link = guidURL
+            }
+            entry.published = date(item.published)
+            entry.updated = date(item.updated)
+            entry.author = item.author
+            let contentBase = item.contentBase ?? fallbackBase
+            entry.summary = item.summary.map { text(of: $0, base: contentBase) }
+            entry.content = item.content.map { text(of: $0, base: contentBase) }
+            var enclosures = item.enclosures.compactMap { enclosure(of: $0, fallback: fallbackBase) }
+            if enclosures.isEmpty {
+                // Media RSS: media:content counts as an enclosure when there is no real one.
+                enclosures = item.mediaContents.compactMap { enclosure(of: $0, fallback: fallbackBase) }
+            }
+            entry.enclosures = enclosures
+            entry.categories = item.categories.map(HTMLText.collapseWhitespace).filter { !$0.isEmpty }
+            feed.entries.append(entry)
+        }
+        feed.warnings = warnings
+        return feed
+    }
+
+    /// A title as plain text: markup removed and entities decoded for HTML/XHTML (and for RSS
+    /// titles that carry escaped markup), whitespace collapsed.
+    static func plainTitle(_ text: WireText) -> String {
+        switch text.type {
+        case .html, .xhtml:
+            return HTMLText.plainText(fromHTML: text.value)
+        case .text:
+            return HTMLText.collapseWhitespace(text.value)
+        }
+    }
+
+    private static func text(of wire: WireText, base: URL?) -> TextContent {
+        switch wire.type {
+        case .text: return TextContent(type: .text, value: wire.value)
+        case .html, .xhtml:
+            return TextContent(type: wire.type, value: HTMLText.resolvingURLs(inHTML: wire.value, base: base))
+        }
+    }
+
+    private static func enclosure(of wire: WireEnclosure, fallback: URL?) -> Enclosure? {
+        guard let url = HTMLText.resolveURL(wire.url.raw, base: wire.url.base ?? fallback) else { return nil }
+        let type = wire.type.map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 }
+        let length = wire.length.flatMap { Int64(HTMLText.trimmed($0)) }.flatMap { $0 >= 0 ? $0 : nil }
+        return Enclosure(url: url, type: type, length: length)
+    }
+}

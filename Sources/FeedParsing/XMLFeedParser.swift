@@ -1,0 +1,535 @@
+import Foundation
+import FeedModel
+import Markup
+
+/// Namespace URIs the XML formats use. Elements are matched by URI, never by prefix.
+enum FeedNamespace {
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+    static let rss10 = "http://purl.org/rss/1.0/"
+    static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    static let dc = "http://purl.org/dc/elements/1.1/"
+    static let dcterms = "http://purl.org/dc/terms/"
+    static let content = "http://purl.org/rss/1.0/modules/content/"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
+    static let media = "http://search.yahoo.com/mrss/"
+    /// Namespaces some RSS 2.0 feeds put their elements in.
+    static let rss20Variants: Set<String> = [
+        "http://backend.userland.com/rss2", "http://blogs.law.harvard.edu/tech/rss", "http://backend.userland.com/rss",
+    ]
+}
+
+/// The streaming parser for the XML feed formats (RSS 0.9x/1.0/2.0, Atom 0.3/1.0): one pass
+/// over ``XMLPullReader`` events into a ``WireFeed``.
+///
+/// Elements are recognized by namespace family and local name in the context of their
+/// nearest container (channel/feed, item/entry, Atom person, media:group). Unknown elements
+/// are skipped with their subtree, so an extension's `<x:title>` never overrides a title.
+/// Text elements are captured with their descendants: plain text, plus a serialization of
+/// any child markup (HTML inside an RSS `description`, Atom `type="xhtml"`).
+struct XMLFeedParser {
+    enum Family { case rss, atom, rdf, dc, dcterms, content, xhtml, media, other }
+    enum Role { case root, channel, entry, person, mediaGroup }
+
+    struct Frame {
+        var role: Role
+        var base: URL?
+    }
+
+    enum Leaf {
+        case feedTitle, feedLink, feedLanguage, feedUpdated
+        case title, link, guid, id, published, updated, rssAuthor, creator, summary, dcDescription, content
+        case xhtmlBody, category, personName, personEmail, personURI
+    }
+
+    struct Capture {
+        var leaf: Leaf
+        var element: XMLPullElement
+        var base: URL?
+        var type: TextContent.Kind
+        var unwrapDiv: Bool
+        var text = ""
+        var markup = ""
+        var hasElements = false
+        var names: [String?] = []
+        var maxLength: Int
+
+        mutating func start(_ e: XMLPullElement) {
+            hasElements = true
+            if unwrapDiv, names.isEmpty, e.localName == "div", markup.allSatisfy(\.isWhitespace) {
+                unwrapDiv = false
+                markup = ""
+                names.append(nil)
+                return
+            }
+            let name =
+                (e.namespaceURI == nil || e.namespaceURI == FeedNamespace.xhtml) ? e.localName : e.qualifiedName
+            var tag = "<" + name
+            for attribute in e.attributes {
+                tag += " " + attribute.qualifiedName + "=\"" + HTMLText.escape(attribute.value) + "\""
+            }
+            if Capture.voidElements.contains(name.lowercased()) {
+                tag += " />"
+                names.append("")
+            } else {
+                tag += ">"
+                names.append(name)
+            }
+            if markup.utf8.count < maxLength { markup += tag }
+        }
+
+        mutating func end() {
+            if let name = names.popLast(), let name, !name.isEmpty, markup.utf8.count < maxLength {
+                markup += "</" + name + ">"
+            }
+        }
+
+        mutating func append(_ value: String) {
+            guard text.utf8.count < maxLength else { return }
+            text += value
+            markup += HTMLText.escape(value)
+        }
+
+        static let voidElements: Set<String> = [
+            "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
+        ]
+    }
+
+    let documentURL: URL?
+    let maxTextLength: Int
+    var feed: WireFeed?
+    var frames: [Frame] = []
+    var capture: Capture?
+    var skipDepth = 0
+    var entry: WireEntry?
+    var person: Person?
+    var rssNamespace: String?
+    var rootFamily: Family = .other
+    var rootLanguage: String?
+    var notAFeed: String?
+
+    init(documentURL: URL?, maxTextLength: Int) {
+        self.documentURL = documentURL
+        self.maxTextLength = maxTextLength
+    }
+
+    /// Reads every event of `reader`; returns nil (and sets `notAFeed`) when the root element
+    /// is no feed.
+    static func parse(_ reader: XMLPullReader, documentURL: URL?, maxTextLength: Int) -> (WireFeed?, String?) {
+        var parser = XMLFeedParser(documentURL: documentURL, maxTextLength: maxTextLength)
+        while let event = reader.next() {
+            parser.handle(event)
+            if parser.notAFeed != nil { break }
+        }
+        parser.finish()
+        return (parser.feed, parser.notAFeed)
+    }
+
+    mutating func finish() {
+        if entry != nil { flushEntry() }
+        if var f = feed, f.language == nil, let rootLanguage {
+            f.language = rootLanguage
+            feed = f
+        }
+    }
+
+    mutating func handle(_ event: XMLPullEvent) {
+        switch event {
+        case .startElement(let element):
+            if skipDepth > 0 {
+                skipDepth += 1
+            } else if capture != nil {
+                capture!.start(element)
+            } else {
+                start(element)
+            }
+        case .endElement:
+            if skipDepth > 0 {
+                skipDepth -= 1
+            } else if capture != nil {
+                if capture!.names.isEmpty {
+                    let finished = capture!
+                    capture = nil
+                    assign(finished)
+                } else {
+                    capture!.end()
+                }
+            } else if let frame = frames.popLast() {
+                switch frame.role {
+                case .entry: flushEntry()
+                case .person:
+                    if let person, entry != nil, entry!.author == nil, person.name != nil || person.email != nil {
+                        entry!.author = person
+                    }
+                    person = nil
+                default: break
+                }
+            }
+        case .text(let text):
+            if skipDepth == 0, capture != nil { capture!.append(text) }
+        case .entityReference:
+            break  // XMLRepair resolved or refused every declared entity before libxml2 saw it.
+        }
+    }
+
+    private func family(_ namespace: String?) -> Family {
+        guard let namespace else { return .rss }
+        switch namespace {
+        case FeedNamespace.atom10, FeedNamespace.atom03: return .atom
+        case FeedNamespace.rss10, FeedNamespace.rss090: return .rss
+        case FeedNamespace.rdf: return .rdf
+        case FeedNamespace.dc: return .dc
+        case FeedNamespace.dcterms: return .dcterms
+        case FeedNamespace.content: return .content
+        case FeedNamespace.xhtml: return .xhtml
+        case FeedNamespace.media, "http://search.yahoo.com/mrss": return .media
+        default:
+            if namespace == rssNamespace || FeedNamespace.rss20Variants.contains(namespace) { return .rss }
+            return .other
+        }
+    }
+
+    private func base(of element: XMLPullElement, parent: URL?) -> URL? {
+        guard let xmlBase = element.attribute("base", namespace: XMLPullElement.xmlNamespace) else { return parent }
+        return HTMLText.resolveURL(xmlBase, base: parent) ?? parent
+    }
+
+    private mutating func startRoot(_ element: XMLPullElement, base: URL?) {
+        let namespace = element.namespaceURI
+        rootLanguage = element.attribute("lang", namespace: XMLPullElement.xmlNamespace)
+        switch element.localName {
+        case "rss":
+            rssNamespace = namespace
+            let version = element.attribute("version")?.trimmingCharacters(in: .whitespaces)
+            let format: FeedFormat =
+                switch version {
+                case "0.90": .rss090
+                case "0.91": .rss091
+                case "0.92": .rss092
+                case "0.93": .rss093
+                case "0.94": .rss094
+                default: .rss20
+                }
+            feed = WireFeed(format: format)
+            frames.append(Frame(role: .root, base: base))
+        case "RDF" where namespace == FeedNamespace.rdf || namespace == nil:
+            feed = WireFeed(format: .rss10)
+            frames.append(Frame(role: .root, base: base))
+        case "feed" where namespace == FeedNamespace.atom10 || namespace == FeedNamespace.atom03 || namespace == nil:
+            let isAtom03 = namespace == FeedNamespace.atom03 || element.attribute("version") == "0.3"
+            if namespace == nil { rssNamespace = nil }
+            feed = WireFeed(format: isAtom03 ? .atom03 : .atom10)
+            frames.append(Frame(role: .channel, base: base))
+        case "channel":
+            rssNamespace = namespace
+            feed = WireFeed(format: .rss20)
+            frames.append(Frame(role: .channel, base: base))
+        default:
+            notAFeed = "the root element <\(element.qualifiedName)> is not RSS, RDF or Atom"
+        }
+    }
+
+    private mutating func start(_ element: XMLPullElement) {
+        let parent = frames.last
+        let elementBase = base(of: element, parent: parent?.base ?? documentURL)
+        guard let parent else {
+            startRoot(element, base: elementBase)
+            return
+        }
+        let fam = family(element.namespaceURI)
+        // In a namespace-less Atom feed (recovered junk), treat unqualified names as Atom.
+        let isAtom = fam == .atom || (fam == .rss && (feed?.format == .atom10 || feed?.format == .atom03))
+        let isRSS = fam == .rss && !isAtom
+        let local = element.localName
+
+        // Containers.
+        if (isRSS && local == "item") || (isAtom && local == "entry") {
+            if entry != nil { flushEntry() }  // a recovered document may nest items
+            entry = WireEntry()
+            if let about = element.attribute("about", namespace: FeedNamespace.rdf) { entry!.id = about }
+            frames.append(Frame(role: .entry, base: elementBase))
+            return
+        }
+        if isRSS && local == "channel" && parent.role == .root {
+            if element.namespaceURI == FeedNamespace.rss090 { feed?.format = .rss090 }
+            frames.append(Frame(role: .channel, base: elementBase))
+            return
+        }
+        switch parent.role {
+        case .root:
+            skipDepth = 1
+        case .channel:
+            startInChannel(element, base: elementBase, isRSS: isRSS, isAtom: isAtom, family: fam)
+        case .entry:
+            startInEntry(element, base: elementBase, isRSS: isRSS, isAtom: isAtom, family: fam)
+        case .person:
+            if isAtom {
+                switch local {
+                case "name": beginCapture(.personName, element, base: elementBase)
+                case "email": beginCapture(.personEmail, element, base: elementBase)
+                case "uri", "url": beginCapture(.personURI, element, base: elementBase)
+                default: skipDepth = 1
+                }
+            } else {
+                skipDepth = 1
+            }
+        case .mediaGroup:
+            if fam == .media, local == "content" { mediaContent(element, base: elementBase) }
+            skipDepth = 1
+        }
+    }
+
+    private mutating func startInChannel(
+        _ element: XMLPullElement, base: URL?, isRSS: Bool, isAtom: Bool, family fam: Family
+    ) {
+        let local = element.localName
+        if isRSS || isAtom {
+            switch local {
+            case "title":
+                beginCapture(.feedTitle, element, base: base)
+                return
+            case "link" where isRSS:
+                beginCapture(.feedLink, element, base: base)
+                return
+            case "link" where isAtom:
+                let rel = element.attribute("rel")?.lowercased() ?? "alternate"
+                if rel == "alternate", let href = element.attribute("href") {
+                    if feed?.format == .atom10 || feed?.format == .atom03 {
+                        if feed?.link == nil { feed?.link = WireURL(raw: href, base: base) }
+                    } else if feed?.alternateLink == nil {
+                        feed?.alternateLink = WireURL(raw: href, base: base)
+                    }
+                }
+            case "language" where isRSS:
+                beginCapture(.feedLanguage, element, base: base)
+                return
+            case "lastBuildDate" where isRSS, "updated" where isAtom, "modified" where isAtom:
+                beginCapture(.feedUpdated, element, base: base)
+                return
+            default: break
+            }
+        } else if fam == .dc, local == "language" {
+            beginCapture(.feedLanguage, element, base: base)
+            return
+        } else if (fam == .dc && local == "date") || (fam == .dcterms && local == "modified") {
+            beginCapture(.feedUpdated, element, base: base)
+            return
+        }
+        skipDepth = 1
+    }
+
+    private mutating func startInEntry(
+        _ element: XMLPullElement, base: URL?, isRSS: Bool, isAtom: Bool, family fam: Family
+    ) {
+        let local = element.localName
+        var leaf: Leaf?
+        switch fam {
+        case _ where isRSS:
+            switch local {
+            case "title": leaf = .title
+            case "link": leaf = .link
+            case "guid": leaf = .guid
+            case "pubDate": leaf = .published
+            case "author": leaf = .rssAuthor
+            case "description": leaf = .summary
+            case "category": leaf = .category
+            case "enclosure":
+                if let url = element.attribute("url") {
+                    entry?.enclosures.append(
+                        WireEnclosure(
+                            url: WireURL(raw: url, base: base), type: element.attribute("type"),
+                            length: element.attribute("length")))
+                }
+            default: break
+            }
+        case _ where isAtom:
+            switch local {
+            case "title": leaf = .title
+            case "id": leaf = .id
+            case "published", "issued": leaf = .published
+            case "updated", "modified": leaf = .updated
+            case "summary": leaf = .summary
+            case "content": leaf = element.attribute("src") == nil ? .content : nil
+            case "author":
+                if entry?.author == nil {
+                    person = Person()
+                    frames.append(Frame(role: .person, base: base))
+                    return
+                }
+            case "link":
+                atomLink(element, base: base)
+            case "category":
+                if let term = element.attribute("term") ?? element.attribute("label"),
+                    !term.trimmingCharacters(in: .whitespaces).isEmpty
+                {
+                    entry?.categories.append(term)
+                } else if feed?.format == .atom03 {
+                    leaf = .category
+                }
+            default: break
+            }
+        case .dc:
+            switch local {
+            case "creator": leaf = .creator
+            case "date": leaf = .updated
+            case "subject": leaf = .category
+            case "description": leaf = .dcDescription
+            default: break
+            }
+        case .dcterms:
+            switch local {
+            case "issued": leaf = .published
+            case "modified": leaf = .updated
+            default: break
+            }
+        case .content:
+            if local == "encoded" { leaf = .content }
+        case .xhtml:
+            if local == "body" { leaf = .xhtmlBody }
+        case .media:
+            if local == "group" {
+                frames.append(Frame(role: .mediaGroup, base: base))
+                return
+            }
+            if local == "content" { mediaContent(element, base: base) }
+        default: break
+        }
+        if let leaf {
+            beginCapture(leaf, element, base: base)
+        } else {
+            skipDepth = 1
+        }
+    }
+
+    private mutating func atomLink(_ element: XMLPullElement, base: URL?) {
+        guard let href = element.attribute("href") else { return }
+        let rel = element.attribute("rel")?.lowercased().trimmingCharacters(in: .whitespaces) ?? "alternate"
+        switch rel {
+        case "alternate":
+            let type = element.attribute("type")?.lowercased()
+            let isHTML = type == nil || type!.contains("html")
+            if entry?.alternateLink == nil || (isHTML && entry?.alternateLinkIsNotHTML == true) {
+                entry?.alternateLink = WireURL(raw: href, base: base)
+                entry?.alternateLinkIsNotHTML = !isHTML
+            }
+        case "enclosure":
+            entry?.enclosures.append(
+                WireEnclosure(
+                    url: WireURL(raw: href, base: base), type: element.attribute("type"),
+                    length: element.attribute("length")))
+        default:
+            break
+        }
+    }
+
+    private mutating func mediaContent(_ element: XMLPullElement, base: URL?) {
+        guard let url = element.attribute("url") else { return }
+        entry?.mediaContents.append(
+            WireEnclosure(
+                url: WireURL(raw: url, base: base), type: element.attribute("type"),
+                length: element.attribute("fileSize")))
+    }
+
+    private mutating func beginCapture(_ leaf: Leaf, _ element: XMLPullElement, base: URL?) {
+        let type = textType(element, leaf: leaf)
+        capture = Capture(
+            leaf: leaf, element: element, base: base, type: type, unwrapDiv: type == .xhtml && leaf != .xhtmlBody,
+            maxLength: maxTextLength)
+    }
+
+    /// The type of a text construct. RSS text elements carry HTML (`description`,
+    /// `content:encoded`); Atom says so in `type` (1.0) or `type` + `mode` (0.3).
+    private func textType(_ element: XMLPullElement, leaf: Leaf) -> TextContent.Kind {
+        switch leaf {
+        case .xhtmlBody: return .xhtml
+        case .summary, .content, .title, .feedTitle:
+            let isAtom = family(element.namespaceURI) == .atom || feed?.format == .atom10 || feed?.format == .atom03
+            guard isAtom, leaf != .content || element.namespaceURI != FeedNamespace.content else {
+                return leaf == .summary || leaf == .content ? .html : .text
+            }
+            let type = element.attribute("type")?.lowercased().trimmingCharacters(in: .whitespaces)
+            switch type {
+            case nil, "text", "text/plain": return .text
+            case "html", "text/html": return .html
+            case "xhtml", "application/xhtml+xml": return element.attribute("mode") == "escaped" ? .html : .xhtml
+            default: return type!.contains("html") ? .html : .text
+            }
+        default: return .text
+        }
+    }
+
+    private mutating func assign(_ capture: Capture) {
+        let value: String
+        var type = capture.type
+        if type == .xhtml {
+            value = HTMLText.trimmed(capture.markup)
+        } else if capture.hasElements {
+            value = HTMLText.trimmed(capture.markup)
+            if type == .text { type = .html }
+        } else {
+            value = HTMLText.trimmed(capture.text)
+        }
+        if type == .text, capture.leaf == .title || capture.leaf == .feedTitle,
+            family(capture.element.namespaceURI) == .rss, feed?.format != .atom10, feed?.format != .atom03,
+            HTMLText.looksLikeHTML(value)
+        {
+            type = .html  // RSS titles often carry escaped markup or double-escaped entities.
+        }
+        let text = WireText(value: value, type: type)
+        switch capture.leaf {
+        case .feedTitle: if feed?.title == nil { feed?.title = text }
+        case .feedLink: if feed?.link == nil, !value.isEmpty { feed?.link = WireURL(raw: value, base: capture.base) }
+        case .feedLanguage: if feed?.language == nil, !value.isEmpty { feed?.language = value }
+        case .feedUpdated: if feed?.updated == nil, !value.isEmpty { feed?.updated = value }
+        case .personName: if person?.name == nil, !value.isEmpty { person?.name = HTMLText.collapseWhitespace(value) }
+        case .personEmail: if person?.email == nil, !value.isEmpty { person?.email = value }
+        case .personURI: if person?.uri == nil, !value.isEmpty { person?.uri = value }
+        default:
+            guard entry != nil else { return }
+            assignToEntry(capture.leaf, text, capture: capture)
+        }
+    }
+
+    private mutating func assignToEntry(_ leaf: Leaf, _ text: WireText, capture: Capture) {
+        let value = text.value
+        switch leaf {
+        case .title: if entry!.title == nil { entry!.title = text }
+        case .link: if entry!.link == nil, !value.isEmpty { entry!.link = WireURL(raw: value, base: capture.base) }
+        case .guid:
+            if entry!.guid == nil, !value.isEmpty {
+                entry!.guid = value
+                entry!.guidBase = capture.base
+                let permaLink = capture.element.attribute("isPermaLink")?.lowercased().trimmingCharacters(in: .whitespaces)
+                entry!.guidIsPermaLink = permaLink == nil || permaLink == "true"
+            }
+        case .id: if entry!.id == nil, !value.isEmpty { entry!.id = value }
+        case .published: if entry!.published == nil, !value.isEmpty { entry!.published = value }
+        case .updated: if entry!.updated == nil, !value.isEmpty { entry!.updated = value }
+        case .rssAuthor: if entry!.author == nil { entry!.author = HTMLText.person(fromRSSAuthor: value) }
+        case .creator:
+            if entry!.author == nil, !value.isEmpty { entry!.author = Person(name: HTMLText.collapseWhitespace(value)) }
+        case .summary:
+            if entry!.summary == nil, !value.isEmpty {
+                entry!.summary = text
+                entry!.contentBase = entry!.contentBase ?? capture.base
+            }
+        case .dcDescription:
+            if entry!.summary == nil, !value.isEmpty { entry!.summary = WireText(value: value, type: .text) }
+        case .content, .xhtmlBody:
+            if entry!.content == nil, !value.isEmpty {
+                entry!.content = text
+                entry!.contentBase = capture.base
+            }
+        case .category: if !value.isEmpty { entry!.categories.append(value) }
+        default: break
+        }
+    }
+
+    private mutating func flushEntry() {
+        guard let finished = entry else { return }
+        entry = nil
+        person = nil
+        feed?.entries.append(finished)
+    }
+}

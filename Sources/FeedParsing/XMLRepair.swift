@@ -1,0 +1,303 @@
+import Markup
+
+/// A byte-level pass over an XML feed before libxml2 sees it. It makes libxml2's recovery
+/// harmless and keeps entity expansion out of libxml2 altogether:
+///
+/// - `&amp; &lt; &gt; &quot; &apos;` become character references. (After the first
+///   well-formedness error libxml2 drops predefined entity references but keeps character
+///   references, so one unclosed tag would otherwise erase every later `&amp;`.)
+/// - Undeclared HTML entities (`&auml;`, `&nbsp;`) become character references from the HTML
+///   table (libxml2 would cut the text there). Unknown names stay as literal text.
+/// - A bare `&` becomes `&#38;`; a `<` that cannot start markup becomes `&#60;`.
+/// - Character references to windows-1252 positions (`&#150;`) are mapped as browsers do;
+///   references to characters XML forbids become U+FFFD; forbidden control bytes are dropped.
+/// - References to DTD-declared entities are replaced by their literal value when it holds
+///   no further named reference; anything else (external entities, nested expansion such as
+///   billion laughs) is dropped with a warning. libxml2 thus never expands an entity.
+///
+/// Comments, CDATA sections and processing instructions are copied untouched. Works on any
+/// ASCII-compatible encoding (the output references are ASCII).
+struct XMLRepair {
+    var bytes: [UInt8] = []
+    var warnings: [String] = []
+    /// True when the input was not well-formed in a way this pass fixed.
+    var bozo = false
+
+    private var counts: [String: (count: Int, example: String)] = [:]
+    private var order: [String] = []
+    private var declared: [String: DeclaredEntity] = [:]
+
+    enum DeclaredEntity {
+        case literal([UInt8])
+        case refused(String)
+    }
+
+    static func repair(_ input: [UInt8]) -> XMLRepair {
+        var state = XMLRepair()
+        state.bytes.reserveCapacity(input.count + input.count / 16)
+        input.withUnsafeBufferPointer { state.run($0) }
+        for key in state.order {
+            let (count, example) = state.counts[key]!
+            state.warnings.append(count == 1 ? "\(key): \(example)" : "\(key): \(example) (\(count) times)")
+        }
+        return state
+    }
+
+    private mutating func note(_ kind: String, _ example: String, bozo isBozo: Bool = true) {
+        if isBozo { bozo = true }
+        if let existing = counts[kind] {
+            counts[kind] = (existing.count + 1, existing.example)
+        } else {
+            counts[kind] = (1, example)
+            order.append(kind)
+        }
+    }
+
+    private mutating func run(_ b: UnsafeBufferPointer<UInt8>) {
+        let n = b.count
+        var i = 0
+        func starts(_ literal: StaticString, at index: Int, caseInsensitive: Bool = false) -> Bool {
+            let count = literal.utf8CodeUnitCount
+            guard index + count <= n else { return false }
+            let p = literal.utf8Start
+            for k in 0..<count {
+                var x = b[index + k]
+                if caseInsensitive, x >= 0x61, x <= 0x7A { x -= 0x20 }
+                if x != p[k] { return false }
+            }
+            return true
+        }
+        func find(_ literal: StaticString, from index: Int) -> Int? {
+            var j = index
+            while j < n {
+                if b[j] == literal.utf8Start[0], starts(literal, at: j) { return j }
+                j += 1
+            }
+            return nil
+        }
+        while i < n {
+            let c = b[i]
+            if c == 0x3C {  // <
+                if starts("<!--", at: i) {
+                    let end = find("-->", from: i + 4).map { $0 + 3 } ?? n
+                    bytes.append(contentsOf: b[i..<end])
+                    i = end
+                } else if starts("<![CDATA[", at: i) {
+                    let end = find("]]>", from: i + 9).map { $0 + 3 } ?? n
+                    bytes.append(contentsOf: b[i..<end])
+                    i = end
+                } else if starts("<?", at: i) {
+                    let end = find("?>", from: i + 2).map { $0 + 2 } ?? n
+                    bytes.append(contentsOf: b[i..<end])
+                    i = end
+                } else if starts("<!DOCTYPE", at: i, caseInsensitive: true) {
+                    i = doctype(b, from: i)
+                } else if i + 1 < n, Self.canFollowLessThan(b[i + 1]) {
+                    bytes.append(c)
+                    i += 1
+                } else {
+                    note("a bare < was escaped", "at byte \(i)")
+                    bytes.append(contentsOf: Array("&#60;".utf8))
+                    i += 1
+                }
+            } else if c == 0x26 {  // &
+                i = reference(b, at: i)
+            } else if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D {
+                note("control characters were removed", "0x\(String(c, radix: 16)) at byte \(i)")
+                i += 1
+            } else {
+                // Copy the run up to the next byte of interest in one go.
+                var j = i + 1
+                while j < n {
+                    let d = b[j]
+                    if d == 0x3C || d == 0x26 || (d < 0x20 && d != 0x09 && d != 0x0A && d != 0x0D) { break }
+                    j += 1
+                }
+                bytes.append(contentsOf: b[i..<j])
+                i = j
+            }
+        }
+    }
+
+    private static func canFollowLessThan(_ x: UInt8) -> Bool {
+        (x >= 0x41 && x <= 0x5A) || (x >= 0x61 && x <= 0x7A) || x == 0x2F || x == 0x21 || x == 0x3F || x == 0x5F
+            || x == 0x3A || x >= 0x80
+    }
+
+    private static func isNameStart(_ x: UInt8) -> Bool {
+        (x >= 0x41 && x <= 0x5A) || (x >= 0x61 && x <= 0x7A) || x == 0x5F || x == 0x3A
+    }
+
+    private static func isNameChar(_ x: UInt8) -> Bool {
+        isNameStart(x) || (x >= 0x30 && x <= 0x39) || x == 0x2D || x == 0x2E
+    }
+
+    private mutating func appendCharacterReference(_ value: UInt32) {
+        bytes.append(contentsOf: Array("&#\(value);".utf8))
+    }
+
+    private static func isXMLChar(_ v: UInt32) -> Bool {
+        v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD)
+            || (v >= 0x10000 && v <= 0x10FFFF)
+    }
+
+    /// Handles the `&` at `start`; returns the index after what was consumed.
+    private mutating func reference(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
+        let n = b.count
+        var j = start + 1
+        if j < n, b[j] == 0x23 {  // &#
+            j += 1
+            var hex = false
+            if j < n, b[j] == 0x78 || b[j] == 0x58 {
+                hex = true
+                j += 1
+            }
+            var value: UInt32 = 0
+            var digits = 0
+            while j < n, digits < 10 {
+                let d = b[j]
+                let digit: UInt32
+                if d >= 0x30 && d <= 0x39 {
+                    digit = UInt32(d - 0x30)
+                } else if hex, d >= 0x61 && d <= 0x66 {
+                    digit = UInt32(d - 0x61 + 10)
+                } else if hex, d >= 0x41 && d <= 0x46 {
+                    digit = UInt32(d - 0x41 + 10)
+                } else {
+                    break
+                }
+                value = value &* (hex ? 16 : 10) &+ digit
+                digits += 1
+                j += 1
+            }
+            guard digits > 0 else {
+                note("a bare & was escaped", "&#")
+                bytes.append(contentsOf: Array("&#38;".utf8))
+                return start + 1
+            }
+            if j < n, b[j] == 0x3B {
+                j += 1
+            } else {
+                note("character references without ';'", String(decoding: b[start..<j], as: UTF8.self))
+            }
+            if value >= 0x80 && value <= 0x9F {
+                note("windows-1252 character references were mapped", "&#\(value);", bozo: false)
+                value = InputDecoder.windows1252High[Int(value - 0x80)]
+            }
+            if !Self.isXMLChar(value) || (value >= 0x80 && value <= 0x9F) {
+                note("invalid character references became U+FFFD", "&#\(value);")
+                value = 0xFFFD
+            }
+            appendCharacterReference(value)
+            return j
+        }
+        // Named reference?
+        guard j < n, Self.isNameStart(b[j]) else {
+            note("a bare & was escaped", "at byte \(start)")
+            bytes.append(contentsOf: Array("&#38;".utf8))
+            return start + 1
+        }
+        while j < n, Self.isNameChar(b[j]), j - start < 40 { j += 1 }
+        guard j < n, b[j] == 0x3B else {
+            note("a bare & was escaped", String(decoding: b[start..<j], as: UTF8.self))
+            bytes.append(contentsOf: Array("&#38;".utf8))
+            return start + 1
+        }
+        let name = String(decoding: b[(start + 1)..<j], as: UTF8.self)
+        let end = j + 1
+        switch name {
+        case "amp": appendCharacterReference(38)
+        case "lt": appendCharacterReference(60)
+        case "gt": appendCharacterReference(62)
+        case "quot": appendCharacterReference(34)
+        case "apos": appendCharacterReference(39)
+        default:
+            if let entity = declared[name] {
+                switch entity {
+                case .literal(let value): bytes.append(contentsOf: value)
+                case .refused(let why): note("declared entities were not expanded", "&\(name); (\(why))")
+                }
+            } else if let value = XMLPullEntities.codePoint(named: name) {
+                note("undeclared HTML entities were decoded", "&\(name);")
+                appendCharacterReference(value)
+            } else {
+                note("unknown entities were kept as text", "&\(name);")
+                bytes.append(contentsOf: Array("&#38;".utf8))
+                bytes.append(contentsOf: b[(start + 1)..<end])
+            }
+        }
+        return end
+    }
+
+    /// Copies a DOCTYPE declaration and records the general entities of its internal subset.
+    private mutating func doctype(_ b: UnsafeBufferPointer<UInt8>, from start: Int) -> Int {
+        let n = b.count
+        var j = start + 9
+        var bracket = 0
+        var quote: UInt8 = 0
+        var subsetStart: Int?
+        var subsetEnd: Int?
+        while j < n {
+            let c = b[j]
+            if quote != 0 {
+                if c == quote { quote = 0 }
+            } else if c == 0x22 || c == 0x27 {
+                quote = c
+            } else if c == 0x5B {  // [
+                bracket += 1
+                if bracket == 1 { subsetStart = j + 1 }
+            } else if c == 0x5D {  // ]
+                bracket -= 1
+                if bracket == 0 { subsetEnd = j }
+            } else if c == 0x3E, bracket <= 0 {  // >
+                j += 1
+                break
+            }
+            j += 1
+        }
+        bytes.append(contentsOf: b[start..<min(j, n)])
+        if let subsetStart {
+            scanEntityDeclarations(Array(b[subsetStart..<(subsetEnd ?? min(j, n))]))
+        }
+        return min(j, n)
+    }
+
+    private mutating func scanEntityDeclarations(_ subset: [UInt8]) {
+        let text = String(decoding: subset, as: UTF8.self)
+        var rest = Substring(text)
+        while let range = rest.range(of: "<!ENTITY") {
+            rest = rest[range.upperBound...]
+            var s = rest.drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            if s.first == "%" {  // parameter entity: irrelevant in content
+                continue
+            }
+            let name = String(s.prefix { !($0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r") })
+            s = s.dropFirst(name.count).drop { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
+            guard !name.isEmpty, declared[name] == nil else { continue }
+            if let q = s.first, q == "\"" || q == "'" {
+                let value = s.dropFirst().prefix { $0 != q }
+                if value.contains("<") {
+                    declared[name] = .refused("markup in an entity")
+                } else if Self.onlyCharacterReferences(value), value.utf8.count <= 4096 {
+                    declared[name] = .literal(Array(value.utf8))
+                } else {
+                    declared[name] = .refused("nested entity expansion")
+                }
+            } else {
+                declared[name] = .refused("external entity")
+            }
+        }
+    }
+
+    /// True when every `&` in `value` starts a character reference (`&#…;`).
+    private static func onlyCharacterReferences(_ value: Substring) -> Bool {
+        var index = value.startIndex
+        while let amp = value[index...].firstIndex(of: "&") {
+            let after = value.index(after: amp)
+            guard after < value.endIndex, value[after] == "#" else { return false }
+            guard let semicolon = value[after...].firstIndex(of: ";") else { return false }
+            index = value.index(after: semicolon)
+        }
+        return true
+    }
+}
