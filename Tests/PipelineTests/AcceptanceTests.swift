@@ -58,7 +58,8 @@ struct AcceptanceTests {
         try yaml.write(to: configURL, atomically: true, encoding: .utf8)
         let configuration = try ConfigLoader.load(from: configURL)
         let logger = Logger(label: "acceptance")
-        let run = FetchRun(configuration: configuration, fetcher: try makeTestFetcher(logger: logger), logger: logger)
+        let fetcher = try makeTestFetcher(logger: logger)
+        let run = FetchRun(configuration: configuration, fetcher: fetcher, logger: logger)
 
         // First round.
         let first = await run.run()
@@ -110,6 +111,8 @@ struct AcceptanceTests {
         #expect(archived.filter { $0.text.contains(gsbFirst) }.count == 1)
         // 8 feed items (one of them the style-guide story) + the GSB page.
         #expect(stories.count == 9)
+
+        #expect(fetcher.refused.isEmpty, "requests to outside hosts: \(fetcher.refused)")
 
         // Second round: nothing new, nothing duplicated.
         let second = await run.run()

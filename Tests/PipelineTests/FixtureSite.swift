@@ -2,8 +2,10 @@ import Foundation
 import TestSupport
 
 /// A loopback web site serving `../shared/fixtures/ministry/` at the paths of the fixture URLs
-/// (`url`, `canonical`, `article_url` of every `*.expected.json`). In feeds, the fixture hosts
-/// are rewritten to the server itself, so entry links lead back to it. Anything else is 404.
+/// (`url`, `canonical`, `article_url` of every `*.expected.json`). In every document served the
+/// fixture hosts are rewritten to the server itself, so feed entries, list links, `<base href>`
+/// and canonical links all lead back to it and no test ever reaches the fixtures' real hosts.
+/// Anything else is 404.
 final class FixtureSite: Sendable {
     let server: LoopbackHTTPServer
     let directory: URL
@@ -34,15 +36,37 @@ final class FixtureSite: Sendable {
                 return .text("not found", status: 404)
             }
             let isFeed = file.hasSuffix(".xml")
-            if isFeed, let port = request.headers["host"] {
-                var text = String(decoding: body, as: UTF8.self)
-                for host in FixtureSite.fixtureHosts { text = text.replacingOccurrences(of: host, with: "http://\(port)") }
-                body = Array(text.utf8)
+            if let host = request.headers["host"] {
+                body = FixtureSite.rewriteHosts(body, to: "http://\(host)")
             }
             let charset = file.contains("detail-2") ? "" : "; charset=utf-8"
             let type = isFeed ? "application/rss+xml" : "text/html\(charset)"
             return TestHTTPResponse(status: 200, headers: [("Content-Type", type)], body: body)
         }
+    }
+
+    /// Replaces the fixture hosts by `origin` byte-wise (the documents are UTF-8 or ISO-8859-1;
+    /// the host names are ASCII, so both stay intact).
+    static func rewriteHosts(_ body: [UInt8], to origin: String) -> [UInt8] {
+        var result = body
+        for host in fixtureHosts {
+            let needle = Array(host.utf8)
+            let replacement = Array(origin.utf8)
+            var out: [UInt8] = []
+            out.reserveCapacity(result.count)
+            var i = 0
+            while i < result.count {
+                if result[i] == needle[0], i + needle.count <= result.count, Array(result[i..<(i + needle.count)]) == needle {
+                    out += replacement
+                    i += needle.count
+                } else {
+                    out.append(result[i])
+                    i += 1
+                }
+            }
+            result = out
+        }
+        return result
     }
 
     /// The request target (path, `;params` and query) of a fixture URL.
