@@ -152,11 +152,13 @@ final class TransferLoop {
                 }
                 return
             }
-            let loop = TransferLoop(inbox: inbox, options: options, logger: logger, multi: multi)
-            inbox.setWakeup(MultiWakeup(multi: multi.pointer))
-            loop.run()
-            // No other thread may wake the handle from now on; then it is freed with `loop`.
-            inbox.setWakeup(nil)
+            withExtendedLifetime(multi) {
+                let loop = TransferLoop(inbox: inbox, options: options, logger: logger, multi: multi)
+                inbox.setWakeup(MultiWakeup(multi: multi.pointer))
+                loop.run()
+                // No other thread may wake the handle from now on; only then is it freed.
+                inbox.setWakeup(nil)
+            }
         }
         thread.name = "herold-curl"
         thread.start()

@@ -363,6 +363,54 @@ struct CurlFetcherTimingTests {
         #expect(server.stats.accepted <= hostConnections)  // connections are reused
     }
 
+    @Test func slowTransfersOverlapInsteadOfQueueingOnThePool() async throws {
+        // 40 answers that each take 250 ms: run one after another (or two at a time on a
+        // 2-thread cooperative pool) they would take 5–10 s; overlapped, well under 2 s.
+        let recorder = Recorder()
+        let server = try LoopbackHTTPServer { request in
+            recorder.inFlight {
+                usleep(250_000)
+                return .text("ok")
+            }
+        }
+        defer { server.stop() }
+        var options = CurlFetcher.Options()
+        options.maxHostConnections = 40
+        let fetcher = try CurlFetcher(options: options)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for index in 0..<40 {
+                group.addTask {
+                    try await fetcher.fetch(
+                        FetchRequest(url: server.url("/\(index)"), settings: settings(hostConnections: 40))
+                    ).status
+                }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        let elapsed = start.duration(to: clock.now)
+        #expect(statuses == Array(repeating: 200, count: 40))
+        #expect(elapsed < .seconds(2), "took \(elapsed)")
+        #expect(recorder.peakInFlight > 20)
+    }
+
+    @Test func droppingTheFetcherClosesItsConnections() async throws {
+        let server = try LoopbackHTTPServer { _ in .text("ok") }
+        defer { server.stop() }
+        do {
+            let fetcher = try CurlFetcher()
+            _ = try await fetcher.fetch(FetchRequest(url: server.url("/"), settings: settings()))
+            #expect(server.stats.open == 1)  // kept alive in curl's connection cache
+        }
+        var waited = 0
+        while server.stats.open > 0 && waited < 40 {
+            try await Task.sleep(for: .milliseconds(50))
+            waited += 1
+        }
+        #expect(server.stats.open == 0)
+    }
+
     @Test func hostDelaySpacesRequestsToOneHost() async throws {
         let recorder = Recorder()
         let server = try LoopbackHTTPServer { request in
