@@ -37,8 +37,9 @@ enum FeedAdapter {
             entry.id = (item.id ?? item.guid).map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 }
             entry.title = item.title.map(plainTitle)
             entry.link = url(item.link ?? item.alternateLink, fallback: fallbackBase)
+            // feedparser's rule, limited to guids that are absolute web URLs ("news-3" is no link).
             if entry.link == nil, item.guidIsPermaLink, let guid = item.guid,
-                let guidURL = HTMLText.resolveURL(guid, base: item.guidBase ?? fallbackBase),
+                let guidURL = HTMLText.resolveURL(guid, base: nil),
                 let scheme = guidURL.scheme?.lowercased(), scheme == "http" || scheme == "https"
             {
                 entry.link = guidURL

@@ -1,0 +1,86 @@
+import FeedModel
+import FeedParsing
+import Foundation
+import Testing
+import TestSupport
+
+/// A bounded, seeded random-mutation fuzzer over `FeedParser.parse` and `DateParser.parse`:
+/// every mutant must return or throw `NotAFeedError` (a crash fails the run), quickly.
+@Suite struct FuzzTests {
+    /// SplitMix64: deterministic, so a failure reproduces from the printed seed.
+    struct Random: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let tokens: [[UInt8]] = [
+        "<", ">", "&", ";", "</item>", "<item>", "<![CDATA[", "]]>", "&amp;", "&auml;", "&#x", "\"", "xml:base=\"..\"",
+        "<!DOCTYPE x [<!ENTITY a \"&a;\">]>", "&a;", "\u{0}", "\u{FEFF}", "<entry>", "</entry>", "<title type=\"xhtml\">",
+    ].map { Array($0.utf8) }
+
+    static func mutate(_ input: [UInt8], _ random: inout Random) -> [UInt8] {
+        var bytes = input
+        for _ in 0..<Int.random(in: 1...8, using: &random) {
+            guard !bytes.isEmpty else { break }
+            let position = Int.random(in: 0..<bytes.count, using: &random)
+            switch Int.random(in: 0..<5, using: &random) {
+            case 0: bytes[position] = UInt8.random(in: 0...255, using: &random)
+            case 1: bytes.remove(at: position)
+            case 2: bytes.insert(contentsOf: tokens.randomElement(using: &random)!, at: position)
+            case 3:
+                let end = min(bytes.count, position + Int.random(in: 1...64, using: &random))
+                bytes.removeSubrange(position..<end)
+            default:
+                let end = min(bytes.count, position + Int.random(in: 1...32, using: &random))
+                bytes.insert(contentsOf: bytes[position..<end], at: position)
+            }
+        }
+        return bytes
+    }
+
+    @Test func feedParserSurvivesMutants() throws {
+        let seeds = try CorpusTests.cases.compactMap { stem -> [UInt8]? in
+            let directory = CorpusTests.root.appendingPathComponent(stem).deletingLastPathComponent()
+            let name = CorpusTests.root.appendingPathComponent(stem).lastPathComponent
+            let file = try FileManager.default.contentsOfDirectory(atPath: directory.path).first {
+                ($0.hasPrefix(name + ".") && !$0.hasSuffix(".json")) || $0 == name + ".json"
+            }
+            return try file.map { try Fixtures.bytes(directory.appendingPathComponent($0)) }
+        }
+        try #require(seeds.count >= 40)
+        var random = Random(state: 0x4845_524F_4C44)
+        let iterations = 3000
+        var parsed = 0
+        let start = ContinuousClock.now
+        for _ in 0..<iterations {
+            let mutant = Self.mutate(seeds.randomElement(using: &random)!, &random)
+            if let feed = try? FeedParser.parse(mutant, url: URL(string: "https://example.org/f")) {
+                parsed += 1
+                // Output must always be encodable and valid UTF-8 JSON.
+                let json = FeedNormJSON.encode(feed)
+                #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) != nil)
+            }
+            _ = FeedParser.looksLikeFeed(mutant)
+        }
+        #expect(parsed > iterations / 2)
+        #expect(ContinuousClock.now - start < .seconds(120))
+    }
+
+    @Test func dateParserSurvivesMutants() {
+        var random = Random(state: 0xDA7E)
+        let seeds = DateParserTests.table.map { Array($0.0.utf8) }
+        for _ in 0..<20_000 {
+            let mutant = Self.mutate(seeds.randomElement(using: &random)!, &random)
+            let text = String(decoding: mutant, as: UTF8.self)
+            if let date = DateParser.parse(text, defaultTimeZone: DateParser.berlin) {
+                #expect(date.timeIntervalSince1970.isFinite)
+            }
+        }
+    }
+}
