@@ -8,7 +8,7 @@ import Markup
 struct Cleaner {
     /// Phase 1: the page template.
     func removeTemplate(from body: Node) {
-        let totalText = TextMetrics.textLength(of: body)
+        let totalText = TextMetrics.paragraphTextLength(of: body)
         body.walk { node in
             guard node.isElement else {
                 if node.kind == .comment { node.remove() }
@@ -16,6 +16,8 @@ struct Cleaner {
             }
             let name = node.name
             if Rules.removedTags.contains(name) {
+                // A <nav> that wraps the whole page is a broken template, not navigation.
+                if name == "nav", holdsMostText(node, totalText: totalText) { return true }
                 node.remove()
                 return false
             }
@@ -23,7 +25,7 @@ struct Cleaner {
                 // A form that wraps the whole page (ASP.NET) or a header inside an article stays.
                 let insideArticle = node.ancestors.contains { $0.hasName("article") }
                 if name == "header" && insideArticle { return true }
-                if name == "form" && TextMetrics.textLength(of: node) > totalText / 2 { return true }
+                if name != "aside" && holdsMostText(node, totalText: totalText) { return true }
                 if (name == "footer" || name == "aside") && insideArticle && TextMetrics.textLength(of: node) < 200 {
                     node.remove()
                     return false
@@ -48,7 +50,7 @@ struct Cleaner {
 
     /// Phase 2: boilerplate inside the content area.
     func removeContentBoilerplate(from root: Node) {
-        let totalText = TextMetrics.textLength(of: root)
+        let totalText = TextMetrics.paragraphTextLength(of: root)
         root.walk { node in
             guard node.isElement else { return false }
             if TokenMatcher.matchesContentBoilerplate(node), !protects(node, totalText: totalText) {
@@ -88,8 +90,13 @@ struct Cleaner {
     private func protects(_ node: Node, totalText: Int) -> Bool {
         if node.hasName("body") || node.hasName("html") || node.hasName("main") { return true }
         if TokenMatcher.isProtected(node) { return true }
-        let length = TextMetrics.textLength(of: node)
-        return totalText > 0 && length > 1000 && Double(length) > 0.5 * Double(totalText)
+        return holdsMostText(node, totalText: totalText)
+    }
+
+    /// Whether an element holds the bulk of the page's paragraph text.
+    private func holdsMostText(_ node: Node, totalText: Int) -> Bool {
+        let length = TextMetrics.paragraphTextLength(of: node)
+        return totalText > 0 && length > 300 && Double(length) > 0.4 * Double(totalText)
     }
 }
 
@@ -133,19 +140,37 @@ enum TokenMatcher {
 /// Text measures over the DOM.
 enum TextMetrics {
     /// The number of non-whitespace characters of a subtree's text.
-    static func textLength(of node: Node) -> Int {
-        var count = 0
-        for scalar in node.text.unicodeScalars where !scalar.properties.isWhitespace { count += 1 }
-        return count
-    }
+    static func textLength(of node: Node) -> Int { node.textLength }
 
     /// Non-whitespace characters inside links of a subtree.
     static func linkTextLength(of node: Node) -> Int {
+        if node.hasName("a") { return node.textLength }
         var count = 0
-        for link in node.elements(named: "a") {
-            for scalar in link.text.unicodeScalars where !scalar.properties.isWhitespace { count += 1 }
+        node.walk { child in
+            guard child.isElement else { return false }
+            if child.hasName("a") {
+                count += child.textLength
+                return false
+            }
+            return true
         }
         return count
+    }
+
+    /// Text in paragraph-like elements (p, li, headings, pre, blockquote, td) of a subtree.
+    static func paragraphTextLength(of node: Node) -> Int {
+        var total = 0
+        node.walk { child in
+            guard child.isElement else { return false }
+            switch child.name {
+            case "p", "pre", "blockquote", "td", "li", "h2", "h3", "h4", "h5", "h6", "dd":
+                total += child.textLength
+                return false
+            default:
+                return true
+            }
+        }
+        return total
     }
 
     /// Link characters over all characters (0 when there is no text).

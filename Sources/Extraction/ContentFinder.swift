@@ -83,21 +83,8 @@ struct ContentFinder {
         return best
     }
 
-    /// Text in paragraph-like elements (p, li, headings, pre, blockquote, td) of a subtree.
-    func paragraphTextLength(_ node: Node) -> Int {
-        var total = 0
-        node.walk { child in
-            guard child.isElement else { return false }
-            switch child.name {
-            case "p", "pre", "blockquote", "td", "li", "h2", "h3", "h4", "h5", "h6", "dd":
-                total += TextMetrics.textLength(of: child)
-                return false
-            default:
-                return true
-            }
-        }
-        return total
-    }
+    /// Text in paragraph-like elements of a subtree.
+    func paragraphTextLength(_ node: Node) -> Int { TextMetrics.paragraphTextLength(of: node) }
 
     // MARK: Scoring
 

@@ -112,6 +112,10 @@ struct LinkDiscovery {
         if excluded.contains(clean.absoluteString) { return nil }
         if let pageURL, clean.absoluteString == pageURL.absoluteString { return nil }
         if isPagination(clean) { return nil }
+        // Articles of a listing live on the listing's own site.
+        if let site = (pageURL ?? base)?.host.map(Self.siteKey), let host = clean.host.map(Self.siteKey), site != host {
+            return nil
+        }
         return clean
     }
 
@@ -124,6 +128,11 @@ struct LinkDiscovery {
             if decoded.contains("type=") || decoded.contains("filter") || decoded.contains("category") { return true }
         }
         return lower.contains("/page/")
+    }
+
+    private static func siteKey(_ host: String) -> String {
+        let lower = host.lowercased()
+        return lower.hasPrefix("www.") ? String(lower.dropFirst(4)) : lower
     }
 
     private func signature(_ node: Node) -> String {

@@ -32,7 +32,7 @@ struct PageMetadata {
         var result = PageMetadata()
         let root = document.root
         result.language = root?.attribute("lang") ?? root?.attribute("xml:lang")
-        root?.walk { node in
+        document.documentNode.walk { node in
             guard node.isElement else { return false }
             switch node.name {
             case "meta":

@@ -20,7 +20,8 @@ struct PagePipeline {
     let rawPrefix: String
 
     func run() -> PageExtraction {
-        guard let body = document.body ?? document.root else { return PageExtraction(kind: .article) }
+        // Without <body> (fragments, broken pages) the document node is the page.
+        let body = document.body ?? document.documentNode
         var page = PageMetadata.read(document)
         page.bylines = BylineReader.bylines(in: body)
         let base = page.baseHref.flatMap { URLTools.resolve($0, against: url) } ?? url
@@ -66,7 +67,7 @@ struct PagePipeline {
         }
         if let group, chosen.method != .cms, chosen.method != .selector {
             let outside = textOutside(group.items, in: chosen.roots, finder: finder)
-            if Double(outside) < max(500, Double(group.textLength) * 0.5) {
+            if group.links.count >= 4, Double(outside) < max(300, Double(group.textLength) * 0.25) {
                 return PageExtraction(kind: .listing, links: group.links, feeds: feeds)
             }
         }

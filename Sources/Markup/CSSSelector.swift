@@ -115,6 +115,7 @@ public struct CSSSelector: Sendable, Equatable {
                 let quote = scalars[index]
                 index += 1
                 while index < scalars.count, scalars[index] != quote {
+                    if scalars[index] == "\\", index + 1 < scalars.count { index += 1 }
                     value.unicodeScalars.append(scalars[index])
                     index += 1
                 }

@@ -126,10 +126,13 @@ public final class HTMLDocument: MarkupDocument {
     }
 
     /// The `<body>` element, if any.
-    public var body: Node? { root?.firstElement(named: "body") }
+    public var body: Node? {
+        if let root, root.hasName("body") { return root }
+        return documentNode.firstElement(named: "body")
+    }
 
     /// The `<head>` element, if any.
-    public var head: Node? { root?.firstElement(named: "head") }
+    public var head: Node? { documentNode.firstElement(named: "head") }
 }
 
 /// An XML document parsed with safe options: recover mode, no network, no entity expansion,

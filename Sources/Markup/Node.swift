@@ -312,6 +312,40 @@ public struct Node: Hashable {
         return result
     }
 
+    /// The number of characters of `text` that are not ASCII whitespace, counted without
+    /// building the string (cheap enough to call for every candidate while scoring).
+    public var textLength: Int {
+        func count(_ content: UnsafeMutablePointer<xmlChar>) -> Int {
+            var total = 0
+            var cursor = content
+            while cursor.pointee != 0 {
+                let byte = cursor.pointee
+                // Count scalars: skip UTF-8 continuation bytes and ASCII whitespace.
+                if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D && byte != 0x0C {
+                    total += 1
+                }
+                cursor += 1
+            }
+            return total
+        }
+        if isText { return pointer.pointee.content.map(count) ?? 0 }
+        var total = 0
+        let root = pointer
+        var current = root.pointee.children
+        while let node = current {
+            let type = node.pointee.type
+            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let content = node.pointee.content {
+                total += count(content)
+            }
+            if type == XML_ELEMENT_NODE, let child = node.pointee.children {
+                current = child
+                continue
+            }
+            current = node.pointee.next ?? Self.climb(from: node.pointee.parent, root: root)
+        }
+        return total
+    }
+
     // MARK: Changing the tree
 
     /// Removes the node from its tree. The node stays valid (it is freed with the document),
@@ -338,12 +372,12 @@ public struct Node: Hashable {
 
     /// The node serialized as HTML (in HTML documents) or XML, including the node itself.
     public var outerHTML: String {
-        let buffer = OutputBuffer()
-        guard let handle = buffer.handle else { return "" }
+        guard let buffer = OutputBuffer() else { return "" }
         if document.isHTML {
-            _ = htmlNodeDump(handle, document.pointer, pointer)
+            // Unformatted (no added newlines), UTF-8 (no character entities for non-ASCII).
+            htmlNodeDumpFormatOutput(buffer.output, document.pointer, pointer, "UTF-8", 0)
         } else {
-            _ = xmlNodeDump(handle, document.pointer, pointer, 0, 0)
+            xmlNodeDumpOutput(buffer.output, document.pointer, pointer, 0, 0, "UTF-8")
         }
         return buffer.string
     }
@@ -396,18 +430,30 @@ public struct Node: Hashable {
     }
 }
 
-/// A libxml2 output buffer, freed in `deinit`.
+/// A libxml2 output buffer writing into a memory buffer; both are freed in `deinit`.
 private final class OutputBuffer {
-    let handle: xmlBufferPtr?
+    let buffer: xmlBufferPtr
+    let output: xmlOutputBufferPtr
 
-    init() { handle = xmlBufferCreate() }
+    init?() {
+        guard let buffer = xmlBufferCreate() else { return nil }
+        guard let output = xmlOutputBufferCreateBuffer(buffer, nil) else {
+            xmlBufferFree(buffer)
+            return nil
+        }
+        self.buffer = buffer
+        self.output = output
+    }
 
     deinit {
-        if let handle { xmlBufferFree(handle) }
+        // Closing the output buffer flushes it; it does not free the memory buffer it wraps.
+        xmlOutputBufferClose(output)
+        xmlBufferFree(buffer)
     }
 
     var string: String {
-        guard let handle, let content = xmlBufferContent(handle) else { return "" }
+        xmlOutputBufferFlush(output)
+        guard let content = xmlBufferContent(buffer) else { return "" }
         return String(cString: content)
     }
 }
