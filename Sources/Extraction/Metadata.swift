@@ -28,6 +28,14 @@ struct PageMetadata {
         }
     }
 
+    /// Whether the JSON-LD describes the page as one article (not a collection).
+    var declaresArticle: Bool {
+        jsonLD.contains { object in
+            let type = (object["@type"] as? String) ?? ((object["@type"] as? [String])?.first ?? "")
+            return type.hasSuffix("Article") || type == "BlogPosting" || type == "Recipe"
+        }
+    }
+
     static func read(_ document: HTMLDocument) -> PageMetadata {
         var result = PageMetadata()
         let root = document.root

@@ -65,7 +65,9 @@ struct PagePipeline {
         if options.links != nil, !links.isEmpty {
             return PageExtraction(kind: .listing, links: links, feeds: feeds)
         }
-        if let group, chosen.method != .cms, chosen.method != .selector {
+        // A page that declares itself an article (og:type, JSON-LD) is one, whatever its teasers.
+        let declaresArticle = page.meta["og:type"]?.lowercased() == "article" || page.declaresArticle
+        if let group, chosen.method != .cms, chosen.method != .selector, !declaresArticle {
             let outside = textOutside(group.items, in: chosen.roots, finder: finder)
             if group.links.count >= 4, Double(outside) < max(300, Double(group.textLength) * 0.25) {
                 return PageExtraction(kind: .listing, links: group.links, feeds: feeds)
