@@ -66,6 +66,17 @@ let package = Package(
             swiftSettings: settings
         ),
 
+        .executableTarget(
+            name: "herold-bench",
+            dependencies: [
+                "Pipeline", "Config", "Fetching", "FeedParsing", "Extraction", "Archive", "Syndication", "FeedModel",
+                "Markup", "TestSupport",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+
         // Test helpers: a loopback HTTP server and fixture lookup.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: settings),
 
@@ -73,9 +84,11 @@ let package = Package(
         .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"], swiftSettings: settings),
         .testTarget(name: "FetchingTests", dependencies: ["Fetching", "TestSupport"], swiftSettings: settings),
         .testTarget(
-            name: "FeedParsingTests", dependencies: ["FeedParsing", "TestSupport"], swiftSettings: settings),
+            name: "FeedParsingTests", dependencies: ["FeedParsing", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: settings),
         .testTarget(
-            name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"], swiftSettings: settings),
+            name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"], exclude: ["Fixtures"],
+            swiftSettings: settings),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel"], swiftSettings: settings),
         .testTarget(
             name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup"], swiftSettings: settings),

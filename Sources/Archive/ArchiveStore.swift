@@ -100,6 +100,16 @@ public actor ArchiveStore {
         try index.newest(limit: limit)
     }
 
+    /// The stories of one month (`YYYY/MM`), newest first.
+    public func records(inMonth month: String) throws -> [StoryRecord] {
+        try index.records(inMonth: month)
+    }
+
+    /// Every month that has stories, newest first.
+    public func months() throws -> [(month: String, count: Int)] {
+        try index.months()
+    }
+
     /// One story by id.
     public func story(_ id: String) throws -> StoryRecord? {
         try index.record(id)

@@ -5,7 +5,7 @@ internal import GRDB
 /// whose `unicode61 remove_diacritics 2` tokenizer folds German diacritics ("kase" finds "Käse").
 public final class SQLiteIndex: ArchiveIndex {
     /// Bumped whenever the schema changes; an index of another version is rebuilt from the files.
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     private let pool: DatabasePool
 
@@ -37,10 +37,12 @@ public final class SQLiteIndex: ArchiveIndex {
                         id TEXT PRIMARY KEY,
                         updated REAL NOT NULL,
                         origin TEXT NOT NULL,
+                        month TEXT NOT NULL,
                         simhash INTEGER,
                         record BLOB NOT NULL
                     );
                     CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated DESC, id DESC);
+                    CREATE INDEX IF NOT EXISTS stories_month ON stories(month, updated DESC);
                     CREATE TABLE IF NOT EXISTS hashes (hash TEXT PRIMARY KEY, story TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS identities (key TEXT PRIMARY KEY, story TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS sightings (
@@ -79,9 +81,11 @@ public final class SQLiteIndex: ArchiveIndex {
         try pool.write { db in
             let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM stories WHERE id = ?", arguments: [record.id]) ?? false
             try db.execute(
-                sql: "INSERT OR REPLACE INTO stories (id, updated, origin, simhash, record) VALUES (?, ?, ?, ?, ?)",
+                sql: """
+                    INSERT OR REPLACE INTO stories (id, updated, origin, month, simhash, record) VALUES (?, ?, ?, ?, ?, ?)
+                    """,
                 arguments: [
-                    record.id, record.updated.timeIntervalSince1970, record.origin,
+                    record.id, record.updated.timeIntervalSince1970, record.origin, record.month,
                     record.current.simhashValue.map { Int64(bitPattern: $0) }, data,
                 ])
             for revision in record.revisions {
@@ -133,6 +137,21 @@ public final class SQLiteIndex: ArchiveIndex {
             ).map { row in
                 let value: Int64 = row["simhash"]
                 return (row["id"], row["origin"], UInt64(bitPattern: value))
+            }
+        }
+    }
+
+    public func records(inMonth month: String) throws -> [StoryRecord] {
+        let rows = try pool.read {
+            try Data.fetchAll($0, sql: "SELECT record FROM stories WHERE month = ? ORDER BY updated DESC, id DESC", arguments: [month])
+        }
+        return try rows.map { try ArchiveStore.decoder.decode(StoryRecord.self, from: $0) }
+    }
+
+    public func months() throws -> [(month: String, count: Int)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT month, COUNT(*) AS n FROM stories GROUP BY month ORDER BY month DESC").map {
+                ($0["month"], $0["n"])
             }
         }
     }

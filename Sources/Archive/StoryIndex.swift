@@ -52,6 +52,10 @@ public protocol ArchiveIndex: Sendable {
     func search(_ query: SearchQuery) throws -> [SearchHit]
     /// The SimHash of the current revision of the `limit` most recently updated stories.
     func recentSimHashes(limit: Int) throws -> [(id: String, origin: String, simhash: UInt64)]
+    /// The stories whose folder is in `items/<month>/` (`YYYY/MM`), newest first.
+    func records(inMonth month: String) throws -> [StoryRecord]
+    /// Every month that has stories, newest first, with the number of stories.
+    func months() throws -> [(month: String, count: Int)]
     /// The stories with a sighting in `source`.
     func stories(seenIn source: String) throws -> [String]
     /// Empties the index (before a rebuild).

@@ -117,6 +117,12 @@ public struct StoryRecord: Sendable, Equatable, Codable {
         case firstSeen = "first_seen"
     }
 
+    /// `YYYY/MM` of the story's folder.
+    public var month: String {
+        let parts = folder.split(separator: "/")
+        return parts.count >= 3 ? "\(parts[1])/\(parts[2])" : ""
+    }
+
     /// The newest revision.
     public var current: Revision { revisions[revisions.count - 1] }
 }

@@ -52,13 +52,21 @@ public struct FetchRun: Sendable {
 
         var reports: [SourceReport] = []
         var archiveError: String?
+        var touched = Set<String>()
         for (source, var harvest) in zip(sources, harvests) {
             for observation in harvest.observations {
                 do {
                     switch try await store.ingest(observation) {
-                    case .new: harvest.report.new += 1
-                    case .known: harvest.report.known += 1
-                    case .revised: harvest.report.revised += 1
+                    case .new(let id):
+                        harvest.report.new += 1
+                        touched.insert(id)
+                        if let related = try await store.story(id)?.related { touched.formUnion(related) }
+                    case .known(let id):
+                        harvest.report.known += 1
+                        touched.insert(id)
+                    case .revised(let id, _):
+                        harvest.report.revised += 1
+                        touched.insert(id)
                     case .skipped: harvest.report.empty += 1
                     }
                 } catch {
@@ -71,6 +79,7 @@ public struct FetchRun: Sendable {
                         source: source.id, places: harvest.listed, windowStart: harvest.windowStart, now: now(),
                         grace: source.fetch.withdrawAfter)
                     harvest.report.withdrawn = withdrawn.count
+                    touched.formUnion(withdrawn)
                 } catch {
                     archiveError = archiveError ?? "cannot write to the archive: \(error)"
                 }
@@ -85,7 +94,8 @@ public struct FetchRun: Sendable {
         do {
             try await store.checkpoint()
             try SourceStates.write(states, archive: configuration.archive)
-            try await OutputRenderer(configuration: configuration, now: now).render(store: store, states: states)
+            try await OutputRenderer(configuration: configuration, now: now).render(
+                store: store, states: states, touched: touched)
         } catch {
             archiveError = archiveError ?? "cannot write the outputs: \(error)"
         }

@@ -1,14 +1,62 @@
-import Archive
-import FeedModel
-import Foundation
+public import Archive
+public import FeedModel
+public import Foundation
 import Syndication
 
-/// Renders the output documents from the archive (never from a fetch in flight).
-struct OutputRenderer {
-    var configuration: Configuration
-    var now: @Sendable () -> Date
+/// Renders the output documents from the archive (never from a fetch in flight): feed.atom and
+/// the static site. The site is incremental: only the pages of stories that changed in this
+/// run (and their months) are rewritten, plus index.html; a missing index.html means a site
+/// that was never rendered, and then every page is.
+public struct OutputRenderer: Sendable {
+    public var configuration: Configuration
+    public var now: @Sendable () -> Date
 
-    func render(store: ArchiveStore, states: [String: SourceState]) async throws {
+    public init(configuration: Configuration, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.configuration = configuration
+        self.now = now
+    }
+
+    /// Renders feed.atom and the site pages of `touched` stories (every story when `touched` is
+    /// nil or the site has never been rendered).
+    public func render(store: ArchiveStore, states: [String: SourceState], touched: Set<String>?) async throws {
+        try await renderFeed(store: store, states: states)
+        try await renderSite(store: store, touched: touched)
+    }
+
+    func renderSite(store: ArchiveStore, touched: Set<String>?) async throws {
+        let root = configuration.archive
+        let title = configuration.feed.title
+        let full = touched == nil || !FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path)
+        var records: [StoryRecord] = []
+        if full {
+            records = try await store.allStories()
+        } else {
+            for id in touched ?? [] {
+                if let record = try await store.story(id) { records.append(record) }
+            }
+        }
+        var months = Set<String>()
+        for record in records {
+            months.insert(record.month)
+            var related: [StoryRecord] = []
+            for id in record.related ?? [] {
+                if let other = try await store.story(id) { related.append(other) }
+            }
+            let html = (try? store.revisionFragment(of: record, revision: record.current.number)) ?? ""
+            let page = SiteWriter.story(record, html: html, title: title, related: related)
+            try AtomicFile.write(page, to: root.appendingPathComponent(record.folder).appendingPathComponent("index.html"))
+        }
+        for month in months {
+            let page = SiteWriter.month(month, title: title, records: try await store.records(inMonth: month))
+            try AtomicFile.write(page, to: root.appendingPathComponent("items/\(month)/index.html"))
+        }
+        let index = SiteWriter.index(
+            title: title, newest: try await store.newest(limit: 200), months: try await store.months(),
+            total: try await store.count())
+        try AtomicFile.write(index, to: root.appendingPathComponent("index.html"))
+    }
+
+    func renderFeed(store: ArchiveStore, states: [String: SourceState]) async throws {
         let newest = try await store.newest(limit: configuration.feed.entries)
         var stories: [SyndicatedStory] = []
         for record in newest {

@@ -2,6 +2,7 @@ import Archive
 import ArgumentParser
 import FeedModel
 import Foundation
+import Pipeline
 
 extension Herold {
     /// `herold reindex`: rebuilds herold.sqlite from the story files.
@@ -16,6 +17,9 @@ extension Herold {
             let store = try openArchive(configuration)
             let count = try await store.reindex()
             for warning in await store.warnings { printError("warning: \(warning)") }
+            // The site's pages are derived from the index too: render all of them again.
+            let states = (try? SourceStates.read(archive: configuration.archive)) ?? [:]
+            try await OutputRenderer(configuration: configuration).render(store: store, states: states, touched: nil)
             print("indexed \(count) stor\(count == 1 ? "y" : "ies") in \(configuration.archive.path)")
         }
     }

@@ -1,0 +1,113 @@
+import Archive
+import ArgumentParser
+import FeedModel
+import Foundation
+
+/// Archives N synthetic stories and reports stories/s, index size, and the time of a dedup
+/// lookup and of a search at that size; beside a baseline that writes the same bytes as plain
+/// files (no fsync, no index) in the same run.
+struct ArchiveBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "archive", abstract: "Archive N synthetic stories; dedup and search time at that size.")
+
+    @Option(help: "Stories to archive.")
+    var count = 100_000
+
+    @Option(help: "Where to build the archive (a temporary folder by default; removed afterwards).")
+    var directory: String?
+
+    static let words = """
+        Landesregierung Ministerium Finanzamt Kommune Verwaltung Digitalisierung Haushalt Förderprogramm Bürgeramt \
+        Schule Straße Brücke Wasser Energie Klima Wald Landwirtschaft Polizei Justiz Gesundheit Pflege Krankenhaus \
+        Forschung Hochschule Kultur Denkmal Museum Theater Sport Verkehr Bahn Bus Radweg Wohnung Miete Steuer \
+        Grundsteuer Rechnung Portal Servicekonto Antrag Gesetz Verordnung Staatssekretär Ministerin Minister Landtag \
+        Ausschuss Bericht Studie Konferenz Workshop Millionen Euro Jahr Monat Woche heute morgen erstmals bereits
+        """.split(separator: " ").map(String.init)
+
+    /// A deterministic pseudo-random press release of about 250 words.
+    static func text(_ n: Int) -> String {
+        var state = UInt64(n) &* 0x9E37_79B9_7F4A_7C15 | 1
+        var paragraphs: [String] = []
+        for _ in 0..<5 {
+            var sentence: [String] = []
+            for _ in 0..<50 {
+                state ^= state << 13
+                state ^= state >> 7
+                state ^= state << 17
+                sentence.append(words[Int(state % UInt64(words.count))])
+            }
+            paragraphs.append(sentence.joined(separator: " ") + " (Meldung \(n)).")
+        }
+        return paragraphs.joined(separator: "\n\n")
+    }
+
+    func run() async throws {
+        let root = directory.map { URL(fileURLWithPath: $0) }
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("herold-archive-bench-\(UUID().uuidString)")
+        defer { if directory == nil { try? FileManager.default.removeItem(at: root) } }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        print("archiving \(count) synthetic stories into \(root.path)")
+
+        // Baseline: the same text and HTML bytes as plain files, no fsync, no index.
+        let baselineRoot = root.appendingPathComponent("baseline")
+        let baselineStart = ContinuousClock.now
+        for n in 0..<count {
+            let folder = baselineRoot.appendingPathComponent("\(n / 1000)/\(n)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let body = Self.text(n)
+            FileManager.default.createFile(atPath: folder.appendingPathComponent("1.txt").path, contents: Data(body.utf8))
+            FileManager.default.createFile(atPath: folder.appendingPathComponent("1.html").path, contents: Data("<p>\(body)</p>".utf8))
+        }
+        let baseline = ContinuousClock.now - baselineStart
+        try? FileManager.default.removeItem(at: baselineRoot)
+
+        let archiveRoot = root.appendingPathComponent("archive")
+        let store = try ArchiveStore(root: archiveRoot, feedID: "tag:bench.example,2026:bench")
+        let start = ContinuousClock.now
+        let base = Date(timeIntervalSince1970: 1_700_000_000)
+        for n in 0..<count {
+            let body = Self.text(n)
+            let url = URL(string: "https://ministerium.example/presse/\(n)")!
+            let article = Article(
+                url: url, canonical: url, title: "Meldung \(n)", published: base.addingTimeInterval(Double(n) * 60),
+                text: body, html: "<p>\(body)</p>")
+            _ = try await store.ingest(
+                Observation(sourceID: "bench-\(n % 50)", place: url, article: article, seenAt: base.addingTimeInterval(Double(n))))
+            if n % 1000 == 999 { try await store.checkpoint() }
+        }
+        try await store.checkpoint()
+        let archiving = ContinuousClock.now - start
+
+        // A dedup lookup: an observation of a known text from another place (hash hit).
+        let probe = count / 2
+        let knownURL = URL(string: "https://other.example/\(probe)")!
+        var lookups: [Duration] = []
+        for i in 0..<50 {
+            let article = Article(url: knownURL, canonical: knownURL, title: "x", text: Self.text(probe - i), html: "")
+            let t = ContinuousClock.now
+            _ = try await store.ingest(Observation(sourceID: "probe", place: knownURL, article: article, seenAt: Date()))
+            lookups.append(ContinuousClock.now - t)
+        }
+        var searches: [Duration] = []
+        for word in ["Grundsteuer", "Förderprogramm Kommune", "foerderprogramm", "Krankenhaus Pflege Millionen"] {
+            let t = ContinuousClock.now
+            _ = try await store.search(SearchQuery(words: [word], limit: 20))
+            searches.append(ContinuousClock.now - t)
+        }
+        let indexBytes = ["herold.sqlite", "herold.sqlite-wal"].reduce(Int64(0)) { total, name in
+            let size = (try? FileManager.default.attributesOfItem(atPath: archiveRoot.appendingPathComponent(name).path)[.size]) as? Int64
+            return total + (size ?? 0)
+        }
+
+        func ms(_ d: Duration) -> Double { Double(d.components.seconds) * 1000 + Double(d.components.attoseconds) / 1e15 }
+        func median(_ values: [Duration]) -> Double { values.map(ms).sorted()[values.count / 2] }
+        let rate = Double(count) / (ms(archiving) / 1000)
+        let baselineRate = Double(count) / (ms(baseline) / 1000)
+        print(String(format: "archive:   %.0f stories/s (%.1f s for %d)", rate, ms(archiving) / 1000, count))
+        print(String(format: "baseline:  %.0f stories/s plain files, no fsync, no index", baselineRate))
+        print(String(format: "ratio:     archive at %.2f× the plain-file baseline", rate / baselineRate))
+        print(String(format: "index:     %.1f MB (%.0f bytes per story)", Double(indexBytes) / 1e6, Double(indexBytes) / Double(count)))
+        print(String(format: "dedup:     median %.2f ms per known-text observation (hash lookup + provenance write)", median(lookups)))
+        print(String(format: "search:    median %.2f ms (FTS5, 20 results) over %d stories", median(searches), count))
+    }
+}
