@@ -282,6 +282,7 @@ public actor ArchiveStore {
     private func commit(_ record: StoryRecord, text: String?) throws {
         try markDirty()
         let folder = root.appendingPathComponent(record.folder)
+        // meta.json last; its folder sync also makes the revision files' renames durable.
         try AtomicFile.write(Self.encoder.encode(record), to: folder.appendingPathComponent("meta.json"))
         let current = try text ?? String(contentsOf: folder.appendingPathComponent("\(record.current.number).txt"), encoding: .utf8)
         try index.upsert(record, currentText: current)
@@ -291,11 +292,12 @@ public actor ArchiveStore {
         try markDirty()
         let directory = root.appendingPathComponent(folder)
         let article = observation.article
-        try AtomicFile.write(article.text + "\n", to: directory.appendingPathComponent("\(number).txt"))
-        try AtomicFile.write(article.html, to: directory.appendingPathComponent("\(number).fragment.html"))
+        try AtomicFile.write(article.text + "\n", to: directory.appendingPathComponent("\(number).txt"), syncFolder: false)
+        try AtomicFile.write(
+            article.html, to: directory.appendingPathComponent("\(number).fragment.html"), syncFolder: false)
         try AtomicFile.write(
             StandalonePage.render(article: article, revision: number),
-            to: directory.appendingPathComponent("\(number).html"))
+            to: directory.appendingPathComponent("\(number).html"), syncFolder: false)
     }
 
     private func uniqueID(for key: String) throws -> String {
@@ -340,7 +342,12 @@ public actor ArchiveStore {
             for month in (try? fm.contentsOfDirectory(atPath: yearURL.path))?.sorted() ?? [] where !month.hasPrefix(".") {
                 let monthURL = yearURL.appendingPathComponent(month)
                 for id in (try? fm.contentsOfDirectory(atPath: monthURL.path))?.sorted() ?? [] where !id.hasPrefix(".") {
-                    let meta = monthURL.appendingPathComponent(id).appendingPathComponent("meta.json")
+                    let folder = monthURL.appendingPathComponent(id)
+                    // Temporary files of writes a crash interrupted: never part of the archive.
+                    for name in (try? fm.contentsOfDirectory(atPath: folder.path)) ?? [] where AtomicFile.isTemporary(name) {
+                        try? fm.removeItem(at: folder.appendingPathComponent(name))
+                    }
+                    let meta = folder.appendingPathComponent("meta.json")
                     guard fm.fileExists(atPath: meta.path) else { continue }  // an interrupted first write
                     do {
                         let record = try decoder.decode(StoryRecord.self, from: Data(contentsOf: meta))
@@ -360,6 +367,9 @@ public actor ArchiveStore {
 }
 
 extension StoryRecord {
+    /// `Sighting.lastSeen` is advanced only when it is at least this much older (seconds).
+    static let lastSeenPrecision: TimeInterval = 3600
+
     /// Takes the article's metadata where the record has none yet (title follows the newest revision).
     mutating func apply(_ article: Article) {
         if let title = article.title, !title.isEmpty { self.title = title }
@@ -378,7 +388,8 @@ extension StoryRecord {
             changed = true
         }
         if let i = sightings.firstIndex(where: { $0.source == observation.sourceID && $0.url == observation.place }) {
-            if observation.seenAt > sightings[i].lastSeen {
+            // Hourly precision: a story listed on every poll does not rewrite its meta.json each time.
+            if observation.seenAt.timeIntervalSince(sightings[i].lastSeen) >= Self.lastSeenPrecision {
                 sightings[i].lastSeen = observation.seenAt
                 changed = true
             }

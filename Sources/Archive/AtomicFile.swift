@@ -12,10 +12,12 @@ public enum AtomicFile {
         public var description: String { "\(operation) \(path): \(String(cString: strerror(code)))" }
     }
 
-    /// Writes `bytes` to `url` atomically, creating missing folders.
-    public static func write(_ bytes: some Collection<UInt8>, to url: URL) throws {
+    /// Writes `bytes` to `url` atomically, creating missing folders (and making their entries
+    /// durable). With `syncFolder: false` the rename is atomic but not yet durable: a caller
+    /// writing several files into one folder syncs the folder once, after the last of them.
+    public static func write(_ bytes: some Collection<UInt8>, to url: URL, syncFolder: Bool = true) throws {
         let folder = url.deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try createFolder(folder)
         let temporary = folder.appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString.prefix(8)).tmp")
         let fd = open(temporary.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw WriteError(path: temporary.path, operation: "open", code: errno) }
@@ -49,16 +51,39 @@ public enum AtomicFile {
             unlink(temporary.path)
             throw WriteError(path: url.path, operation: "rename", code: code)
         }
-        syncFolder(folder)
+        if syncFolder { Self.syncFolder(folder) }
     }
 
     /// Writes a string as UTF-8, atomically.
-    public static func write(_ text: String, to url: URL) throws {
-        try write(Array(text.utf8), to: url)
+    public static func write(_ text: String, to url: URL, syncFolder: Bool = true) throws {
+        try write(Array(text.utf8), to: url, syncFolder: syncFolder)
     }
 
-    /// fsync of a folder, so a rename in it is durable.
-    static func syncFolder(_ folder: URL) {
+    /// Creates a folder and any missing parents, fsyncing each parent whose entries changed, so
+    /// a new folder survives a crash.
+    static func createFolder(_ folder: URL) throws {
+        var missing: [URL] = []
+        var cursor = folder
+        while !FileManager.default.fileExists(atPath: cursor.path) {
+            missing.append(cursor)
+            let parent = cursor.deletingLastPathComponent()
+            if parent.path == cursor.path { break }
+            cursor = parent
+        }
+        guard !missing.isEmpty else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for created in missing {
+            syncFolder(created.deletingLastPathComponent())
+        }
+    }
+
+    /// Whether a file name is one of this type's temporary files (left behind by a crash).
+    public static func isTemporary(_ name: String) -> Bool {
+        name.hasPrefix(".") && name.hasSuffix(".tmp")
+    }
+
+    /// fsync of a folder, so the renames in it are durable.
+    public static func syncFolder(_ folder: URL) {
         let fd = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
         fsync(fd)

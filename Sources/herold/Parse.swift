@@ -22,61 +22,11 @@ extension Herold {
             let document = try await Input.load(input, url: url, logger: makeLogger(verbose: false))
             do {
                 let feed = try FeedParser.parse(document.bytes, url: document.url, httpCharset: document.charset)
-                print(Self.json(feed).rendered())
+                print(FeedNormJSON.encode(feed))
             } catch {
                 printError("error: \(input): \(error.message)")
                 throw Exit.dataError
             }
-        }
-
-        static func json(_ feed: ParsedFeed) -> JSONValue {
-            func text(_ content: TextContent?) -> JSONValue {
-                content.map { .object([("type", .string($0.type.rawValue)), ("value", .string($0.value))]) } ?? .null
-            }
-            return .object([
-                ("schema", .string("feed-norm/1")),
-                ("format", .string(feed.format.rawValue)),
-                ("bozo", .bool(feed.bozo)),
-                (
-                    "feed",
-                    .object([
-                        ("title", .string(feed.title)), ("link", .url(feed.link)), ("updated", .date(feed.updated)),
-                        ("language", .string(feed.language)),
-                    ])
-                ),
-                (
-                    "entries",
-                    .array(
-                        feed.entries.map { entry in
-                            .object([
-                                ("id", .string(entry.id)),
-                                ("title", .string(entry.title)),
-                                ("link", .url(entry.link)),
-                                ("published", .date(entry.published)),
-                                ("updated", .date(entry.updated)),
-                                (
-                                    "author",
-                                    entry.author.map {
-                                        .object([("name", .string($0.name)), ("email", .string($0.email))])
-                                    } ?? .null
-                                ),
-                                ("summary", text(entry.summary)),
-                                ("content", text(entry.content)),
-                                (
-                                    "enclosures",
-                                    .array(
-                                        entry.enclosures.map {
-                                            .object([
-                                                ("url", .url($0.url)), ("type", .string($0.type)),
-                                                ("length", $0.length.map { .number(Double($0)) } ?? .null),
-                                            ])
-                                        })
-                                ),
-                                ("categories", .array(entry.categories.map { .string($0) })),
-                            ])
-                        })
-                ),
-            ])
         }
     }
 }
