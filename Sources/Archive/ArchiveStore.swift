@@ -110,6 +110,12 @@ public actor ArchiveStore {
         try index.months()
     }
 
+    /// The story an identity key leads to.
+    public func story(forIdentity key: String) throws -> StoryRecord? {
+        guard let id = try index.story(forIdentity: key) else { return nil }
+        return try index.record(id)
+    }
+
     /// One story by id.
     public func story(_ id: String) throws -> StoryRecord? {
         try index.record(id)

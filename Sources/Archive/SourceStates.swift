@@ -17,6 +17,15 @@ public struct SourceState: Sendable, Equatable, Codable {
     public var consecutiveFailures: Int
     /// Whether the source's entry ids can be story identities (see `GUIDPolicy`).
     public var guids: GUIDPolicy?
+    /// When the source is due next (set after every poll; the daemon's schedule).
+    public var nextPoll: Date?
+    /// The stable kind of the last failure (`FetchErrorKind` raw value, or `parse`/`archive`).
+    public var lastErrorKind: String?
+    /// Stories first seen in this source, and the number of polls that found nothing new in a
+    /// row (for the adaptive interval).
+    public var quietPolls: Int?
+    /// The interval the adaptive mode chose last, in seconds.
+    public var adaptiveEvery: TimeInterval?
 
     public init(
         id: String, title: String, url: URL, siteLink: URL? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil,
@@ -40,6 +49,10 @@ public struct SourceState: Sendable, Equatable, Codable {
         case lastError = "last_error"
         case consecutiveFailures = "consecutive_failures"
         case guids
+        case nextPoll = "next_poll"
+        case lastErrorKind = "last_error_kind"
+        case quietPolls = "quiet_polls"
+        case adaptiveEvery = "adaptive_every"
     }
 }
 

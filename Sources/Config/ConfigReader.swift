@@ -19,8 +19,8 @@ struct ConfigReader {
     static let feedKeys = ["entries", "id", "self", "title"]
     static let serveKeys = ["listen"]
     static let fetchKeys = [
-        "deny_private_networks", "every", "host_connections", "host_delay", "max_size", "timeout", "user_agent",
-        "withdraw_after",
+        "adaptive", "deny_private_networks", "every", "host_connections", "host_delay", "max_every", "max_size",
+        "min_every", "timeout", "user_agent", "withdraw_after",
     ]
     static let sourceOnlyKeys = ["content", "full_text", "headers", "id", "kind", "links", "name", "strip", "url"]
 
@@ -207,6 +207,13 @@ struct ConfigReader {
         }
         if let node = block["deny_private_networks"], let value = bool(node, "\(path).deny_private_networks") {
             settings.denyPrivateNetworks = value
+        }
+        if let node = block["adaptive"], let value = bool(node, "\(path).adaptive") { settings.adaptive = value }
+        if let node = block["min_every"], let value = duration(node, "\(path).min_every", minimum: 10) {
+            settings.minEvery = value
+        }
+        if let node = block["max_every"], let value = duration(node, "\(path).max_every", minimum: 10) {
+            settings.maxEvery = value
         }
         if let node = block["withdraw_after"], let value = duration(node, "\(path).withdraw_after", minimum: 0) {
             settings.withdrawAfter = value

@@ -27,6 +27,12 @@ public struct FetchSettings: Sendable, Equatable {
     public var hostConnections: Int = 2
     /// Refuse loopback/private/link-local addresses after DNS resolution.
     public var denyPrivateNetworks: Bool = false
+    /// Adapt the interval to how often the source publishes, within `minEvery...maxEvery`.
+    public var adaptive: Bool = false
+    /// Shortest adaptive interval, in seconds (default: a quarter of `every`).
+    public var minEvery: TimeInterval?
+    /// Longest adaptive interval, in seconds (default: eight times `every`).
+    public var maxEvery: TimeInterval?
     /// How long a story must be missing from every source that listed it (while those sources
     /// are healthy) before it is marked withdrawn, in seconds.
     public var withdrawAfter: TimeInterval = 3 * 86400
@@ -34,6 +40,12 @@ public struct FetchSettings: Sendable, Equatable {
     public var userAgent: String = "Herold/0.1 (+https://github.com/herold-feeds/herold)"
 
     public init() {}
+
+    /// The bounds of the adaptive interval.
+    public var adaptiveBounds: ClosedRange<TimeInterval> {
+        let lower = minEvery ?? every / 4
+        return lower...max(lower, maxEvery ?? every * 8)
+    }
 }
 
 /// One entry of `sources:` in feeds.yml, validated.

@@ -14,6 +14,10 @@ public struct FetchRun: Sendable {
     public var now: @Sendable () -> Date
     /// Sources polled at the same time (the fetcher enforces per-host limits on top).
     public var parallelSources = 8
+    /// Decides every source's next poll after this round.
+    public var planner = PollPlanner()
+    /// Called after each source's poll is archived (the daemon's watchdog heartbeat).
+    public var onProgress: @Sendable (SourceReport) -> Void = { _ in }
 
     public init(
         configuration: Configuration, fetcher: any PageFetching, logger: Logger,
@@ -48,12 +52,13 @@ public struct FetchRun: Sendable {
             logger.warning("sources.json is unreadable; starting source state afresh", metadata: ["error": "\(error)"])
             states = [:]
         }
-        let harvests = await harvestAll(sources, states: states)
+        let harvests = await harvestAll(sources, states: states, store: store)
 
         var reports: [SourceReport] = []
         var archiveError: String?
         var touched = Set<String>()
         for (source, var harvest) in zip(sources, harvests) {
+            var archived = true
             for observation in harvest.observations {
                 do {
                     switch try await store.ingest(observation) {
@@ -70,10 +75,18 @@ public struct FetchRun: Sendable {
                     case .skipped: harvest.report.empty += 1
                     }
                 } catch {
+                    archived = false
                     archiveError = archiveError ?? "cannot write to the archive: \(error)"
                 }
             }
-            if harvest.report.succeeded, !harvest.listed.isEmpty {
+            // Validators only once what they describe is archived: a crash or a write error
+            // before this point makes the next poll download the pages again.
+            if archived {
+                for (url, validators) in harvest.validators {
+                    try? await store.setValidators(for: url, etag: validators.etag, lastModified: validators.lastModified)
+                }
+            }
+            if harvest.report.succeeded, !harvest.notModified, !harvest.listed.isEmpty {
                 do {
                     let withdrawn = try await store.noteListing(
                         source: source.id, places: harvest.listed, windowStart: harvest.windowStart, now: now(),
@@ -86,6 +99,7 @@ public struct FetchRun: Sendable {
             }
             states[source.id] = updatedState(states[source.id], source: source, harvest: harvest)
             reports.append(harvest.report)
+            onProgress(harvest.report)
             logger.info(
                 "\(harvest.report.line)",
                 metadata: ["source.id": "\(source.id)", "stories.new": "\(harvest.report.new)"])
@@ -102,7 +116,7 @@ public struct FetchRun: Sendable {
         return RunReport(sources: reports, archiveError: archiveError, storyCount: (try? await store.count()) ?? 0)
     }
 
-    func harvestAll(_ sources: [Source], states: [String: SourceState]) async -> [Harvest] {
+    func harvestAll(_ sources: [Source], states: [String: SourceState], store: ArchiveStore) async -> [Harvest] {
         await withTaskGroup(of: (Int, Harvest).self) { group in
             var results = [Harvest?](repeating: nil, count: sources.count)
             var next = 0
@@ -112,6 +126,7 @@ public struct FetchRun: Sendable {
                 next += 1
                 var harvester = Harvester(source: sources[index], fetcher: fetcher, logger: logger, now: now)
                 harvester.guids = states[sources[index].id]?.guids
+                harvester.store = store
                 group.addTask { (index, await harvester.harvest()) }
             }
             for _ in 0..<parallelSources { start(&group) }
@@ -125,16 +140,36 @@ public struct FetchRun: Sendable {
 
     func updatedState(_ old: SourceState?, source: Source, harvest: Harvest) -> SourceState {
         var state = old ?? SourceState(id: source.id, title: source.name, url: source.url)
+        let now = now()
         state.url = source.url
-        state.lastAttempt = now()
+        state.lastAttempt = now
+        var every = source.fetch.every
+        if source.fetch.adaptive, harvest.report.succeeded {
+            let foundNew = harvest.report.new > 0
+            state.quietPolls = foundNew ? 0 : (state.quietPolls ?? 0) + 1
+            every = planner.adaptiveInterval(
+                current: state.adaptiveEvery ?? every, foundNew: foundNew, quietPolls: state.quietPolls ?? 0,
+                bounds: source.fetch.adaptiveBounds)
+            if foundNew || (state.quietPolls ?? 0) >= 3 { state.quietPolls = 0 }
+            state.adaptiveEvery = every
+        } else if !source.fetch.adaptive {
+            state.adaptiveEvery = nil
+            state.quietPolls = nil
+        }
         if let failure = harvest.report.failure {
             state.lastError = failure
+            state.lastErrorKind = harvest.error?.kind.rawValue ?? "parse"
             state.consecutiveFailures += 1
+            state.nextPoll = planner.next(
+                after: .failure(failures: state.consecutiveFailures, retryAfter: harvest.error?.retryAfter),
+                every: every, now: now)
         } else {
+            state.nextPoll = planner.next(after: .success(cacheLifetime: harvest.cacheLifetime), every: every, now: now)
+            state.lastErrorKind = nil
             state.guids = harvest.guids ?? state.guids
             state.title = harvest.feedTitle ?? source.name
             state.siteLink = harvest.siteLink ?? state.siteLink
-            state.lastSuccess = now()
+            state.lastSuccess = now
             state.lastError = nil
             state.consecutiveFailures = 0
         }

@@ -18,6 +18,22 @@ struct Harvest: Sendable {
     var windowStart: Date?
     /// The source's GUID policy after this poll (feeds only).
     var guids: GUIDPolicy?
+    /// Validators of every URL answered 200 in this poll, to store once its stories are
+    /// archived (nil values clear stored ones: a 200 without an ETag must not keep an old one).
+    var validators: [URL: Validators] = [:]
+    /// The source answered 304: nothing changed since the last poll.
+    var notModified = false
+    /// The failure, when the source failed (for its kind and Retry-After).
+    var error: FetchError?
+    /// Caching headers of the source's answer (Cache-Control max-age, Expires) as the earliest
+    /// sensible next poll, in seconds from now.
+    var cacheLifetime: TimeInterval?
+}
+
+/// HTTP validators of one URL.
+struct Validators: Sendable, Equatable {
+    var etag: String?
+    var lastModified: String?
 }
 
 /// Fetches one source and turns it into observations (DESIGN.md §1, the router): a feed is
@@ -30,6 +46,8 @@ struct Harvester: Sendable {
     var now: @Sendable () -> Date
     /// The GUID policy from the previous poll.
     var guids: GUIDPolicy?
+    /// Where stored validators are looked up (nil: unconditional GETs).
+    var store: ArchiveStore?
     /// How many linked article pages of one source are fetched at once (the fetcher's per-host
     /// politeness still applies).
     var parallelPages = 4
@@ -44,12 +62,19 @@ struct Harvester: Sendable {
         var harvest = Harvest(report: SourceReport(sourceID: source.id))
         let response: FetchResponse
         do {
-            response = try await fetcher.fetch(request(for: source.url))
+            response = try await fetcher.fetch(await conditionalRequest(for: source.url))
         } catch {
             harvest.report.failure = error.description
+            harvest.error = error
             return harvest
         }
-        if response.isNotModified { return harvest }
+        harvest.cacheLifetime = Self.cacheLifetime(response.headers, now: now())
+        if response.isNotModified {
+            harvest.notModified = true
+            harvest.report.notModified = true
+            return harvest
+        }
+        harvest.validators[source.url] = Validators(response)
 
         switch route(response) {
         case .feed:
@@ -82,6 +107,45 @@ struct Harvester: Sendable {
         FetchRequest(url: url, headers: source.headers, settings: source.fetch)
     }
 
+    /// A GET made conditional with the validators stored for the URL, if any.
+    func conditionalRequest(for url: URL) async -> FetchRequest {
+        var request = request(for: url)
+        if let stored = try? await store?.validators(for: url) {
+            request.etag = stored.etag
+            request.lastModified = stored.lastModified
+        }
+        return request
+    }
+
+    /// Seconds until the answer goes stale by `Cache-Control: max-age` (or `s-maxage`), else by
+    /// `Expires`; nil without either, or with `no-cache`/`no-store`.
+    static func cacheLifetime(_ headers: [String: String], now: Date) -> TimeInterval? {
+        if let control = headers["cache-control"]?.lowercased() {
+            let directives = control.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            if directives.contains(where: { $0 == "no-cache" || $0 == "no-store" }) { return nil }
+            for name in ["s-maxage=", "max-age="] {
+                if let directive = directives.first(where: { $0.hasPrefix(name) }),
+                    let seconds = TimeInterval(directive.dropFirst(name.count).trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
+                {
+                    return max(0, seconds)
+                }
+            }
+        }
+        if let expires = headers["expires"], let date = Self.httpDate(expires) {
+            return max(0, date.timeIntervalSince(now))
+        }
+        return nil
+    }
+
+    /// An IMF-fixdate (RFC 9110 §5.6.7), the only form servers may send.
+    static func httpDate(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = TimeZone(identifier: "GMT")
+        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss zzz"
+        return formatter.date(from: text.trimmingCharacters(in: .whitespaces))
+    }
+
     // MARK: Feeds
 
     func harvestFeed(_ feed: ParsedFeed, into harvest: inout Harvest) async {
@@ -94,7 +158,7 @@ struct Harvester: Sendable {
         harvest.guids = policy
         let dates = feed.entries.map { $0.published ?? $0.updated }
         harvest.windowStart = dates.contains(nil) ? nil : dates.compactMap { $0 }.min()
-        let pages: [Int: Result<PageExtraction, FetchError>]
+        let pages: [Int: Result<FetchedPage, FetchError>]
         if source.fullText {
             let links = feed.entries.enumerated().compactMap { index, entry in entry.link.map { (index, $0) } }
             pages = await fetchPages(links)
@@ -105,7 +169,13 @@ struct Harvester: Sendable {
         for (index, entry) in feed.entries.enumerated() {
             var article: Article?
             switch pages[index] {
-            case .success(let page)?:
+            case .success(.unchanged)?:
+                // The page is as it was when its story was archived: nothing to do (a 304 costs no parsing).
+                harvest.report.unchanged += 1
+                if let link = entry.link { harvest.listed.insert(link) }
+                continue
+            case .success(.page(let page, let validators))?:
+                harvest.validators[entry.link!] = validators
                 if let extracted = page.article, !extracted.text.isEmpty {
                     article = extracted
                 } else {
@@ -162,6 +232,7 @@ struct Harvester: Sendable {
     // MARK: Pages
 
     func harvestPage(_ response: FetchResponse, into harvest: inout Harvest) async {
+        // Note: the page's validators are already recorded by `harvest()`.
         let page = extractor.extract(response.body, url: response.url, httpCharset: response.charset)
         let seenAt = now()
         switch page.kind {
@@ -184,7 +255,11 @@ struct Harvester: Sendable {
             var dates: [Date?] = []
             for (index, link) in links.enumerated() {
                 switch pages[index] {
-                case .success(let extraction)?:
+                case .success(.unchanged)?:
+                    dates.append(await archivedPublication(of: link))
+                    harvest.report.unchanged += 1
+                case .success(.page(let extraction, let validators))?:
+                    harvest.validators[link] = validators
                     dates.append(extraction.article?.published)
                     if let article = extraction.article, !article.text.isEmpty {
                         harvest.observations.append(
@@ -203,18 +278,32 @@ struct Harvester: Sendable {
         }
     }
 
-    /// Fetches and extracts article pages, a few at a time; results keyed by the caller's index.
-    func fetchPages(_ links: [(Int, URL)]) async -> [Int: Result<PageExtraction, FetchError>] {
-        await withTaskGroup(of: (Int, Result<PageExtraction, FetchError>).self) { group in
-            var results: [Int: Result<PageExtraction, FetchError>] = [:]
+    /// An article page as fetched: unchanged since it was archived (304), or extracted.
+    enum FetchedPage: Sendable {
+        case unchanged
+        case page(PageExtraction, Validators)
+    }
+
+    /// The publication date of the story archived for a page, for a listing's window.
+    func archivedPublication(of url: URL) async -> Date? {
+        guard let store, let key = url.normalizedForIdentity?.absoluteString else { return nil }
+        return try? await store.story(forIdentity: "url:\(key)")?.published
+    }
+
+    /// Fetches and extracts article pages (conditionally), a few at a time; results keyed by
+    /// the caller's index.
+    func fetchPages(_ links: [(Int, URL)]) async -> [Int: Result<FetchedPage, FetchError>] {
+        await withTaskGroup(of: (Int, Result<FetchedPage, FetchError>).self) { group in
+            var results: [Int: Result<FetchedPage, FetchError>] = [:]
             var pending = links[...]
-            func start(_ group: inout TaskGroup<(Int, Result<PageExtraction, FetchError>)>) {
+            func start(_ group: inout TaskGroup<(Int, Result<FetchedPage, FetchError>)>) {
                 guard let (index, url) = pending.popFirst() else { return }
                 group.addTask {
                     do throws(FetchError) {
-                        let response = try await fetcher.fetch(request(for: url))
+                        let response = try await fetcher.fetch(await conditionalRequest(for: url))
+                        if response.isNotModified { return (index, .success(.unchanged)) }
                         let page = extractor.extract(response.body, url: response.url, httpCharset: response.charset)
-                        return (index, .success(page))
+                        return (index, .success(.page(page, Validators(response))))
                     } catch {
                         return (index, .failure(error))
                     }
@@ -227,5 +316,12 @@ struct Harvester: Sendable {
             }
             return results
         }
+    }
+}
+
+extension Validators {
+    /// The validators a response carries (both nil when it has none).
+    init(_ response: FetchResponse) {
+        self.init(etag: response.headers["etag"], lastModified: response.headers["last-modified"])
     }
 }

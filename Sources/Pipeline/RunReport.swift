@@ -21,6 +21,10 @@ public struct SourceReport: Sendable, Equatable {
     public var withdrawn: Int = 0
     /// Items with no article text.
     public var empty: Int = 0
+    /// Article pages that answered 304 (archived and unchanged).
+    public var unchanged: Int = 0
+    /// The source itself answered 304.
+    public var notModified = false
     public var pageFailures: [PageFailure] = []
     /// Warnings, e.g. a feed that was not well-formed.
     public var warnings: [String] = []
@@ -35,8 +39,10 @@ public struct SourceReport: Sendable, Equatable {
     /// The line `herold fetch` prints for the source.
     public var line: String {
         if let failure { return "FAILED \(sourceID): \(failure)" }
+        if notModified { return "ok     \(sourceID): not modified since the last poll" }
         var text = "ok     \(sourceID): \(items) item\(items == 1 ? "" : "s"): \(new) new, \(known) already known"
         if revised > 0 { text += ", \(revised) revised" }
+        if unchanged > 0 { text += ", \(unchanged) unchanged pages" }
         if withdrawn > 0 { text += ", \(withdrawn) withdrawn" }
         if empty > 0 { text += ", \(empty) without text" }
         if !pageFailures.isEmpty {

@@ -114,8 +114,18 @@ struct AcceptanceTests {
 
         #expect(fetcher.refused.isEmpty, "requests to outside hosts: \(fetcher.refused)")
 
-        // Second round: nothing new, nothing duplicated.
+        // Second round: nothing new, nothing duplicated; every request is conditional, and
+        // unchanged documents answer 304 and cost no parsing.
+        site.log.clear()
         let second = await run.run()
+        let requests = site.log.all
+        #expect(!requests.isEmpty)
+        let found = Set(["styleguide", "tfm-rss", "gsb"])
+        #expect(Set(second.sources.filter(\.notModified).map(\.sourceID)) == found, "\(second.sources.map(\.line))")
+        // Only the sources themselves were asked (their 304 means no entries to visit) …
+        #expect(requests.count == 3, "\(requests.map(\.target))")
+        // … and conditionally.
+        #expect(requests.allSatisfy { $0.conditional })
         #expect(second.archiveError == nil)
         #expect(second.storyCount == first.storyCount)
         #expect(try await Self.snapshot(configuration).map(\.record.id).sorted() == stories.map(\.id).sorted())

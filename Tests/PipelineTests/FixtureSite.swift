@@ -29,7 +29,7 @@ final class FixtureSite: Sendable {
         let table = routes
         let log = self.log
         server = try LoopbackHTTPServer { request in
-            log.append(request.target)
+            log.append(request.target, conditional: request.headers["if-none-match"] != nil)
             guard let file = table[request.target] ?? table[request.path],
                 var body = try? Fixtures.bytes(directory.appendingPathComponent(file))
             else {
@@ -41,7 +41,12 @@ final class FixtureSite: Sendable {
             }
             let charset = file.contains("detail-2") ? "" : "; charset=utf-8"
             let type = isFeed ? "application/rss+xml" : "text/html\(charset)"
-            return TestHTTPResponse(status: 200, headers: [("Content-Type", type)], body: body)
+            // A strong validator from the bytes served, and 304 when the client has them.
+            let etag = "\"\(String(UInt64(bitPattern: Int64(body.count)), radix: 16))-\(String(body.reduce(UInt32(2166136261)) { ($0 ^ UInt32($1)) &* 16777619 }, radix: 16))\""
+            if request.headers["if-none-match"] == etag {
+                return TestHTTPResponse(status: 304, headers: [("ETag", etag)])
+            }
+            return TestHTTPResponse(status: 200, headers: [("Content-Type", type), ("ETag", etag)], body: body)
         }
     }
 
@@ -85,11 +90,12 @@ final class FixtureSite: Sendable {
     func stop() { server.stop() }
 }
 
-/// A thread-safe list of request targets.
+/// A thread-safe list of request targets, and which of them were conditional.
 final class RequestLog: Sendable {
-    private let entries = Mutex<[String]>([])
-    func append(_ target: String) { entries.withLock { $0.append(target) } }
-    var all: [String] { entries.withLock { $0 } }
+    private let entries = Mutex<[(target: String, conditional: Bool)]>([])
+    func append(_ target: String, conditional: Bool) { entries.withLock { $0.append((target, conditional)) } }
+    var all: [(target: String, conditional: Bool)] { entries.withLock { $0 } }
+    func clear() { entries.withLock { $0.removeAll() } }
 }
 
 import Synchronization
