@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 /// One settings array for every target (Swift 6 language mode, strict concurrency).
@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // C libraries, wrapped by exactly one Swift target each.
@@ -56,10 +59,30 @@ let package = Package(
             ],
             swiftSettings: settings
         ),
+        .target(
+            name: "Serving",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .target(
+            name: "Daemon",
+            dependencies: [
+                "Pipeline", "Archive", "Config", "Fetching", "FeedModel",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         .executableTarget(
             name: "herold",
             dependencies: [
-                "Pipeline", "Config", "Fetching", "FeedParsing", "Extraction", "FeedModel",
+                "Pipeline", "Serving", "Config", "Fetching", "FeedParsing", "Extraction", "FeedModel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -70,7 +93,7 @@ let package = Package(
             name: "herold-bench",
             dependencies: [
                 "Pipeline", "Config", "Fetching", "FeedParsing", "Extraction", "Archive", "Syndication", "FeedModel",
-                "Markup", "TestSupport",
+                "Markup", "TestSupport", "Serving",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -91,7 +114,24 @@ let package = Package(
             swiftSettings: settings),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel"], swiftSettings: settings),
         .testTarget(
-            name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup"], swiftSettings: settings),
+            name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup", "FeedModel", "TestSupport"],
+            exclude: ["Fixtures"], swiftSettings: settings),
+        .testTarget(
+            name: "ServingTests",
+            dependencies: [
+                "Serving", "Pipeline", "Syndication", "Config", "Archive", "FeedModel", "Markup", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
+        .testTarget(
+            name: "DaemonTests",
+            dependencies: [
+                "Daemon", "Pipeline", "Archive", "Config", "Fetching", "FeedModel", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: settings
+        ),
         .testTarget(
             name: "PipelineTests",
             dependencies: [

@@ -3,8 +3,8 @@ public import FeedModel
 public import Foundation
 import Syndication
 
-/// Renders the output documents from the archive (never from a fetch in flight): feed.atom and
-/// the static site. The site is incremental: only the pages of stories that changed in this
+/// Renders the output documents from the archive (never from a fetch in flight): the feeds
+/// (feed.atom and its archive documents, feed.json, per-source feeds) and the static site. The site is incremental: only the pages of stories that changed in this
 /// run (and their months) are rewritten, plus index.html; a missing index.html means a site
 /// that was never rendered, and then every page is.
 public struct OutputRenderer: Sendable {
@@ -16,10 +16,10 @@ public struct OutputRenderer: Sendable {
         self.now = now
     }
 
-    /// Renders feed.atom and the site pages of `touched` stories (every story when `touched` is
+    /// Renders the feeds and the site pages of `touched` stories (every story when `touched` is
     /// nil or the site has never been rendered).
     public func render(store: ArchiveStore, states: [String: SourceState], touched: Set<String>?) async throws {
-        try await renderFeed(store: store, states: states)
+        try await renderFeed(store: store, states: states, touched: touched)
         try await renderSite(store: store, touched: touched)
     }
 
@@ -56,15 +56,12 @@ public struct OutputRenderer: Sendable {
         try AtomicFile.write(index, to: root.appendingPathComponent("index.html"))
     }
 
-    func renderFeed(store: ArchiveStore, states: [String: SourceState]) async throws {
-        let newest = try await store.newest(limit: configuration.feed.entries)
-        var stories: [SyndicatedStory] = []
-        for record in newest {
-            let number = record.current.number
-            let html = (try? store.revisionFragment(of: record, revision: number)) ?? ""
-            let text = (try? store.revisionText(of: record, revision: number)) ?? ""
-            stories.append(SyndicatedStory(record: record, html: html, text: text))
-        }
+    /// feed.atom with its RFC 5005 archive documents, feed.json and the per-source feeds
+    /// (`FeedPublisher`: incremental, only what `touched` changed is rewritten).
+    @discardableResult
+    func renderFeed(store: ArchiveStore, states: [String: SourceState], touched: Set<String>?) async throws
+        -> FeedPublisher.Report
+    {
         var sources: [String: SourceInfo] = [:]
         for (id, state) in states {
             sources[id] = SourceInfo(
@@ -74,7 +71,7 @@ public struct OutputRenderer: Sendable {
         let settings = AtomFeedSettings(
             id: configuration.feed.id, title: configuration.feed.title, selfURL: configuration.feed.selfURL,
             entries: configuration.feed.entries)
-        let atom = AtomFeedWriter.render(stories: stories, sources: sources, settings: settings, generatedAt: now())
-        try AtomicFile.write(atom, to: configuration.archive.appendingPathComponent("feed.atom"))
+        let publisher = FeedPublisher(root: configuration.archive, options: FeedPublisher.Options(feed: settings), now: now)
+        return try await publisher.publish(store: store, sources: sources, touched: touched)
     }
 }

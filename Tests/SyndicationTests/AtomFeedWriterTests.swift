@@ -36,8 +36,8 @@ struct AtomFeedWriterTests {
             stories: stories, sources: sources, settings: settings, generatedAt: Date(timeIntervalSince1970: 1_800_000_000))
     }
 
-    func children(_ node: Node, _ name: String) -> [Node] {
-        node.elementChildren.filter { $0.name == name && $0.namespaceURI == atom }
+    func children(_ node: Node, _ name: String, _ namespace: String? = nil) -> [Node] {
+        node.elementChildren.filter { $0.name == name && $0.namespaceURI == (namespace ?? atom) }
     }
 
     @Test("well-formed Atom 1.0, entries newest first, each with id, title, updated, links, content and source")
@@ -104,5 +104,51 @@ struct AtomFeedWriterTests {
         let xml = render([story])
         #expect(!xml.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" })
         #expect(try XMLDocument(bytes: Array(xml.utf8)).root != nil)
+    }
+
+    @Test("sources' categories and rights reach the entry; generator and feed author are set")
+    func categoriesAndRights() throws {
+        let story = SyndicatedStory(
+            record: record("r", updated: 1_700_000_000, sightings: [("feed", "https://example.org/r"), ("page", "https://example.org/p")]),
+            html: "<p>R</p>", text: "R")
+        let sources = [
+            "feed": SourceInfo(
+                id: "feed", title: "RSS", link: URL(string: "https://example.org/rss.xml")!, updated: Date(timeIntervalSince1970: 0),
+                categories: ["Finanzen", "Presse"], rights: "© Ministerium"),
+            "page": SourceInfo(
+                id: "page", title: "Seite", link: URL(string: "https://example.org/")!, updated: Date(timeIntervalSince1970: 0),
+                categories: ["Presse", "Land"]),
+        ]
+        let head = AtomDocumentHead(id: "urn:x", title: "X", author: "Redaktion", fallbackUpdated: Date(timeIntervalSince1970: 0))
+        let xml = AtomFeedWriter.document(head: head, stories: [story], sources: sources)
+        let feed = try #require(try XMLDocument(bytes: Array(xml.utf8)).root)
+        #expect(children(feed, "generator").first?.text == "Herold")
+        #expect(children(feed, "author").first.map { children($0, "name").first?.text } == "Redaktion")
+        let entry = try #require(children(feed, "entry").first)
+        #expect(children(entry, "category").map { $0.attribute("term") } == ["feed", "page", "Finanzen", "Presse", "Land"])
+        #expect(children(entry, "rights").first?.text == "© Ministerium")
+        let source = try #require(children(entry, "source").first)
+        #expect(children(source, "rights").first?.text == "© Ministerium")
+        #expect(children(source, "updated").first?.text == "2023-11-14T22:13:20Z", "the time the revision was read")
+    }
+
+    @Test("a withdrawn story is an at:deleted-entry, not an entry; archive documents carry fh:archive")
+    func tombstoneAndArchive() throws {
+        var gone = record("g", updated: 1_700_000_000, sightings: [("feed", "https://example.org/g")])
+        gone.withdrawn = Date(timeIntervalSince1970: 1_700_000_100)
+        let live = record("l", updated: 1_700_000_000, sightings: [("feed", "https://example.org/l")])
+        let head = AtomDocumentHead(
+            id: "urn:x", title: "X", author: "X", fallbackUpdated: Date(timeIntervalSince1970: 0), isArchive: true,
+            links: [("current", "application/atom+xml", "../feed.atom"), ("prev-archive", nil, "1.atom")])
+        let xml = AtomFeedWriter.document(
+            head: head, stories: [SyndicatedStory(record: gone, html: "", text: ""), SyndicatedStory(record: live, html: "<p>l</p>", text: "l")],
+            sources: [:])
+        let feed = try #require(try XMLDocument(bytes: Array(xml.utf8)).root)
+        let tombstones = children(feed, "deleted-entry", "http://purl.org/atompub/tombstones/1.0")
+        #expect(tombstones.map { $0.attribute("ref") } == ["tag:example.org,2026:test:story:g"])
+        #expect(tombstones.first?.attribute("when") == "2023-11-14T22:15:00Z")
+        #expect(children(feed, "entry").map { children($0, "id").first?.text } == ["tag:example.org,2026:test:story:l"])
+        #expect(children(feed, "archive", "http://purl.org/syndication/history/1.0").count == 1)
+        #expect(children(feed, "link").map { $0.attribute("rel") } == ["current", "prev-archive"])
     }
 }
