@@ -35,29 +35,57 @@ public struct FetchRun: Sendable {
         let sources = configuration.sources.filter { only?.contains($0.id) ?? true }
         let store: ArchiveStore
         do {
-            store = try ArchiveStore(root: configuration.archive, feedID: configuration.feed.id)
+            store = try openStore()
         } catch {
             return RunReport(
                 sources: [], archiveError: "cannot open the archive at \(configuration.archive.path): \(error)",
                 storyCount: 0)
         }
-        for warning in await store.warnings {
-            logger.warning("skipping an unreadable story", metadata: ["archive.file": "\(warning.path)", "reason": "\(warning.reason)"])
-        }
+        let states = readStates()
+        let harvests = await harvestAll(sources, states: states, store: store)
+        return await commit(Array(zip(sources, harvests)), store: store)
+    }
 
-        var states: [String: SourceState]
+    /// Opens the configured archive, logging what it could not read.
+    public func openStore() throws -> ArchiveStore {
+        let store = try ArchiveStore(root: configuration.archive, feedID: configuration.feed.id)
+        Task { [logger] in
+            for warning in await store.warnings {
+                logger.warning(
+                    "skipping an unreadable story",
+                    metadata: ["archive.file": "\(warning.path)", "reason": "\(warning.reason)"])
+            }
+        }
+        return store
+    }
+
+    /// Every source's state from sources.json (empty, with a warning, when it is unreadable).
+    public func readStates() -> [String: SourceState] {
         do {
-            states = try SourceStates.read(archive: configuration.archive)
+            return try SourceStates.read(archive: configuration.archive)
         } catch {
             logger.warning("sources.json is unreadable; starting source state afresh", metadata: ["error": "\(error)"])
-            states = [:]
+            return [:]
         }
-        let harvests = await harvestAll(sources, states: states, store: store)
+    }
 
+    /// Polls one source (fetch, route, parse, extract) without touching the archive; conditional
+    /// requests use the validators in `store`. The result goes to `commit`.
+    public func harvest(_ source: Source, state: SourceState?, store: ArchiveStore) async -> Harvest {
+        var harvester = Harvester(source: source, fetcher: fetcher, logger: logger, now: now)
+        harvester.guids = state?.guids
+        harvester.store = store
+        return await harvester.harvest()
+    }
+
+    /// Archives what the sources showed (in the given order, so dedup is deterministic), records
+    /// validators and source states, and re-renders the outputs.
+    public func commit(_ harvested: [(Source, Harvest)], store: ArchiveStore) async -> RunReport {
+        var states = readStates()
         var reports: [SourceReport] = []
         var archiveError: String?
         var touched = Set<String>()
-        for (source, var harvest) in zip(sources, harvests) {
+        for (source, var harvest) in harvested {
             var archived = true
             for observation in harvest.observations {
                 do {
@@ -124,10 +152,9 @@ public struct FetchRun: Sendable {
                 guard next < sources.count else { return }
                 let index = next
                 next += 1
-                var harvester = Harvester(source: sources[index], fetcher: fetcher, logger: logger, now: now)
-                harvester.guids = states[sources[index].id]?.guids
-                harvester.store = store
-                group.addTask { (index, await harvester.harvest()) }
+                let source = sources[index]
+                let state = states[source.id]
+                group.addTask { (index, await harvest(source, state: state, store: store)) }
             }
             for _ in 0..<parallelSources { start(&group) }
             while let (index, harvest) = await group.next() {

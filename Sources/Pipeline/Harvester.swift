@@ -6,10 +6,13 @@ import Fetching
 import Foundation
 import Logging
 
-/// What one source yielded in one poll: observations to archive, in document order.
-struct Harvest: Sendable {
+/// What one source yielded in one poll: observations to archive (in document order), the
+/// report so far, and what the archive should remember. Produced by `FetchRun.harvest`, consumed
+/// by `FetchRun.commit`.
+public struct Harvest: Sendable {
     var observations: [Observation] = []
-    var report: SourceReport
+    /// The source's report so far (the archive adds new/known/revised counts on commit).
+    public internal(set) var report: SourceReport
     var feedTitle: String?
     var siteLink: URL?
     /// The places the source lists now (feed entry links, listing page links), for withdrawals.
@@ -90,6 +93,8 @@ struct Harvester: Sendable {
         case .page:
             await harvestPage(response, into: &harvest)
         }
+        let confidences = harvest.observations.map(\.article.confidence)
+        if !confidences.isEmpty { harvest.report.meanConfidence = confidences.reduce(0, +) / Double(confidences.count) }
         return harvest
     }
 

@@ -25,6 +25,8 @@ public struct SourceReport: Sendable, Equatable {
     public var unchanged: Int = 0
     /// The source itself answered 304.
     public var notModified = false
+    /// Mean confidence of the articles extracted in this poll (nil when none was extracted).
+    public var meanConfidence: Double?
     public var pageFailures: [PageFailure] = []
     /// Warnings, e.g. a feed that was not well-formed.
     public var warnings: [String] = []

@@ -1,0 +1,217 @@
+public import Archive
+public import FeedModel
+public import Fetching
+public import Foundation
+public import Logging
+public import Pipeline
+public import ServiceLifecycle
+import Synchronization
+
+/// The daemon's scheduler: polls each source when it is due (`SourceState.nextPoll`, which every
+/// poll records, so a restart keeps the schedule), each source in its own task — a slow or
+/// failing source never holds back another — and archives each source's result as it arrives.
+///
+/// Time is injected (`now` and `sleep`), so schedules are tested without waiting. On graceful
+/// shutdown it starts no new polls, lets the polls in flight finish and archives them, then
+/// returns. `apply(_:)` swaps the configuration (SIGHUP): added sources get a first slot,
+/// removed ones are no longer polled, changed ones keep their state.
+public final class Scheduler: Service {
+    /// Tuning of the scheduler.
+    public struct Options: Sendable {
+        /// Sources polled at once.
+        public var parallelSources = 16
+        /// Longest sleep between two looks at the schedule (a reload is noticed within it).
+        public var maxSleep: Duration = .seconds(1)
+
+        public init() {}
+    }
+
+    /// What the last rounds did (for STATUS=, `/metrics` and the log).
+    public struct Counters: Sendable, Equatable {
+        public var polls = 0
+        public var failures = 0
+        public var notModified = 0
+        public var newStories = 0
+        public var revisions = 0
+        public var known = 0
+        /// Failures by `lastErrorKind`.
+        public var failuresByKind: [String: Int] = [:]
+    }
+
+    private let configuration: Mutex<Configuration>
+    private let fetcher: any PageFetching
+    private let logger: Logger
+    private let now: @Sendable () -> Date
+    private let sleep: @Sendable (Duration) async throws -> Void
+    private let options: Options
+    /// Beats on every step; the watchdog reads it.
+    public let heartbeat = Heartbeat()
+    private let notifier: SystemdNotifier
+    private let counters = Mutex(Counters())
+    /// Where polls are counted for `/metrics`.
+    private let metrics: DaemonMetrics?
+
+    /// - Parameters:
+    ///   - now: the wall clock (poll times are wall-clock dates in sources.json).
+    ///   - sleep: how the scheduler waits (tests pass one that advances their clock).
+    public init(
+        configuration: Configuration, fetcher: any PageFetching, logger: Logger, notifier: SystemdNotifier = SystemdNotifier(environment: [:]),
+        options: Options = Options(), now: @escaping @Sendable () -> Date = { Date() },
+        sleep: @escaping @Sendable (Duration) async throws -> Void = { try await Task.sleep(for: $0) },
+        metrics: DaemonMetrics? = nil
+    ) {
+        self.configuration = Mutex(configuration)
+        self.fetcher = fetcher
+        self.logger = logger
+        self.notifier = notifier
+        self.options = options
+        self.now = now
+        self.sleep = sleep
+        self.metrics = metrics
+    }
+
+    /// The configuration in force.
+    public var currentConfiguration: Configuration { configuration.withLock { $0 } }
+
+    /// Totals since start.
+    public var totals: Counters { counters.withLock { $0 } }
+
+    /// Replaces the configuration (after a successful reload). The archive location cannot
+    /// change while running; such a change is refused with a message.
+    public func apply(_ new: Configuration) throws(ReloadError) {
+        try configuration.withLock { (current: inout Configuration) throws(ReloadError) in
+            guard new.archive == current.archive else {
+                throw ReloadError(message: "the archive directory cannot change while running (restart instead)")
+            }
+            current = new
+        }
+    }
+
+    /// A reload that cannot be applied.
+    public struct ReloadError: Error, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// When each configured source is due: its recorded next poll, or a first slot.
+    public func schedule(states: [String: SourceState], at date: Date, planner: PollPlanner) -> [(id: SourceID, due: Date)] {
+        currentConfiguration.sources.map { source in
+            (source.id, states[source.id]?.nextPoll ?? planner.first(for: source.id, every: source.fetch.every, now: date))
+        }
+    }
+
+    enum Event: Sendable {
+        case harvested(Source, Harvest, TimeInterval)
+        case tick
+    }
+
+    public func run() async throws {
+        let config = currentConfiguration
+        let run = FetchRun(configuration: config, fetcher: fetcher, logger: logger, now: now)
+        let store = try run.openStore()
+        let planner = run.planner
+        // First slots of never-polled sources are fixed once, so they do not drift with `now`.
+        var firstSlots: [SourceID: Date] = [:]
+        var inFlight = Set<SourceID>()
+        var stopping = false
+        var ready = false
+
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Event.self) { group in
+                group.addTask { .tick }
+                while let event = await group.next() {
+                    heartbeat.beat()
+                    switch event {
+                    case .harvested(let source, let harvest, let seconds):
+                        inFlight.remove(source.id)
+                        var commitRun = FetchRun(configuration: currentConfiguration, fetcher: fetcher, logger: logger, now: now)
+                        commitRun.planner = planner
+                        let report = await commitRun.commit([(source, harvest)], store: store)
+                        record(report, seconds: seconds)
+                    case .tick:
+                        if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
+                        guard !stopping else { continue }
+                        let date = now()
+                        let states = run.readStates()
+                        var due: [(id: SourceID, due: Date)] = []
+                        for source in currentConfiguration.sources {
+                            let slot = states[source.id]?.nextPoll
+                                ?? firstSlots[source.id]
+                                ?? planner.first(for: source.id, every: source.fetch.every, now: date)
+                            if states[source.id]?.nextPoll == nil { firstSlots[source.id] = slot }
+                            due.append((source.id, slot))
+                        }
+                        metrics?.setSources(due.count)
+                        if !ready {
+                            notifier.send("READY=1\nSTATUS=scheduled \(due.count) sources")
+                            logger.info("scheduler ready", metadata: ["sources": "\(due.count)"])
+                            ready = true
+                        }
+                        let sources = Dictionary(currentConfiguration.sources.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+                        for (id, slot) in due.sorted(by: { $0.due < $1.due })
+                        where slot <= date && !inFlight.contains(id) && inFlight.count < options.parallelSources {
+                            guard let source = sources[id] else { continue }
+                            inFlight.insert(id)
+                            firstSlots[id] = nil
+                            metrics?.lag(date.timeIntervalSince(slot))
+                            let state = states[id]
+                            let started = ContinuousClock.now
+                            group.addTask {
+                                let harvest = await run.harvest(source, state: state, store: store)
+                                let elapsed = ContinuousClock.now - started
+                                return .harvested(source, harvest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                            }
+                        }
+                        let pending = due.filter { !inFlight.contains($0.id) }.map(\.due).min()
+                        var wait = options.maxSleep
+                        if let pending {
+                            let seconds = pending.timeIntervalSince(now())
+                            if seconds < Double(wait.components.seconds) { wait = .milliseconds(max(0, Int64(seconds * 1000))) }
+                        }
+                        let sleep = self.sleep
+                        let interval = wait
+                        group.addTask {
+                            try? await cancelWhenGracefulShutdown { try await sleep(interval) }
+                            return .tick
+                        }
+                    }
+                    if stopping && inFlight.isEmpty { break }
+                }
+                group.cancelAll()
+            }
+        } onGracefulShutdown: { [logger, notifier] in
+            notifier.send("STOPPING=1")
+            logger.info("stopping: no new polls; finishing the polls in flight")
+        }
+        try? await store.checkpoint()
+    }
+
+    private func record(_ report: RunReport, seconds: TimeInterval) {
+        let totals = counters.withLock { counters -> Counters in
+            for source in report.sources {
+                counters.polls += 1
+                if !source.succeeded {
+                    counters.failures += 1
+                    let kind = source.failure?.split(separator: ":").first.map(String.init) ?? "other"
+                    counters.failuresByKind[kind, default: 0] += 1
+                }
+                if source.notModified { counters.notModified += 1 }
+                counters.newStories += source.new
+                counters.revisions += source.revised
+                counters.known += source.known
+            }
+            return counters
+        }
+        for source in report.sources {
+            metrics?.record(source, seconds: seconds)
+            if source.succeeded {
+                logger.info("\(source.line)", metadata: ["source.id": "\(source.sourceID)", "duration_ms": "\(Int(seconds * 1000))"])
+            } else {
+                logger.warning("\(source.line)", metadata: ["source.id": "\(source.sourceID)", "duration_ms": "\(Int(seconds * 1000))"])
+            }
+        }
+        if let error = report.archiveError { logger.error("\(error)") }
+        notifier.send(
+            "STATUS=\(totals.polls) polls, \(totals.failures) failed, \(totals.newStories) new stories, \(report.storyCount) archived")
+    }
+}
