@@ -84,7 +84,8 @@ let package = Package(
         .executableTarget(
             name: "herold",
             dependencies: [
-                "Pipeline", "Serving", "Config", "Fetching", "FeedParsing", "Extraction", "FeedModel",
+                "Pipeline", "Serving", "Daemon", "Archive", "Config", "Fetching", "FeedParsing", "Extraction", "FeedModel",
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -63,6 +63,24 @@ public final class SQLiteIndex: ArchiveIndex {
         }
     }
 
+    /// Stories per source and in all, read from an index file without opening the archive (so
+    /// `herold status` works while the daemon holds the archive's lock). Nil when there is no index.
+    public static func storyCounts(at path: URL) throws -> (total: Int, bySource: [String: Int])? {
+        guard FileManager.default.fileExists(atPath: path.path) else { return nil }
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(5)
+        let queue = try DatabaseQueue(path: path.path, configuration: configuration)
+        return try queue.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stories") ?? 0
+            var bySource: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT source, COUNT(DISTINCT story) AS n FROM sightings GROUP BY source") {
+                bySource[row["source"]] = row["n"]
+            }
+            return (total, bySource)
+        }
+    }
+
     public func story(forHash hash: String) throws -> String? {
         try pool.read { try String.fetchOne($0, sql: "SELECT story FROM hashes WHERE hash = ?", arguments: [hash]) }
     }

@@ -13,10 +13,13 @@ struct ArchiveResponder: HTTPResponder {
     let rootPath: String
     let options: HeroldServer.Options
     let cache: FileCache
+    /// The Prometheus exposition for `/metrics` (the daemon's); nil: `/metrics` is 404.
+    let metrics: (@Sendable () -> String)?
 
-    init(root: URL, options: HeroldServer.Options) {
+    init(root: URL, options: HeroldServer.Options, metrics: (@Sendable () -> String)? = nil) {
         rootPath = root.path
         self.options = options
+        self.metrics = metrics
         cache = FileCache(capacity: options.cacheBytes)
     }
 
@@ -42,6 +45,12 @@ struct ArchiveResponder: HTTPResponder {
             return realRoot == nil
                 ? Self.plain(.serviceUnavailable, "archive missing\n", headers: headers, head: head)
                 : Self.plain(.ok, "ok\n", headers: headers, head: head)
+        }
+        if let metrics, target == "/metrics" || target.hasPrefix("/metrics?") {
+            var headers = HTTPFields()
+            headers[.cacheControl] = "no-store"
+            headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
+            return Self.plain(.ok, metrics(), headers: headers, head: head)
         }
         guard let root = realRoot, let relative = ArchivePath.resolve(target), let type = ArchivePath.contentType(relative)
         else { return Self.notFound(head: head) }

@@ -56,22 +56,27 @@ public struct HeroldServer: Service {
     public let options: Options
     let logger: Logger
     let onListening: @Sendable (Int) async -> Void
+    let metrics: (@Sendable () -> String)?
 
     /// A server for the archive at `root`.
-    /// - Parameter onListening: called once the socket is bound, with the port (useful with port 0).
+    /// - Parameters:
+    ///   - metrics: the Prometheus text exposition served at `/metrics` (the daemon passes its
+    ///     registry's); without it `/metrics` is 404.
+    ///   - onListening: called once the socket is bound, with the port (useful with port 0).
     public init(
         root: URL, options: Options = Options(), logger: Logger = Logger(label: "herold.serve"),
-        onListening: @escaping @Sendable (Int) async -> Void = { _ in }
+        metrics: (@Sendable () -> String)? = nil, onListening: @escaping @Sendable (Int) async -> Void = { _ in }
     ) {
         self.root = root
         self.options = options
         self.logger = logger
+        self.metrics = metrics
         self.onListening = onListening
     }
 
     /// Serves until the task is cancelled or a graceful shutdown is triggered.
     public func run() async throws {
-        let responder = ArchiveResponder(root: root, options: options)
+        let responder = ArchiveResponder(root: root, options: options, metrics: metrics)
         let onListening = self.onListening
         let app = Application(
             responder: responder,

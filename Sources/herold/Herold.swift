@@ -11,7 +11,7 @@ struct Herold: AsyncParsableCommand {
         commandName: "herold",
         abstract: "Polls news feeds and pages, archives every story once, and publishes one unified Atom feed.",
         version: "0.1.0",
-        subcommands: [Fetch.self, Check.self, Extract.self, Parse.self, Search.self, Show.self, Reindex.self, Serve.self]
+        subcommands: [Fetch.self, Check.self, Extract.self, Parse.self, Search.self, Show.self, Reindex.self, Serve.self, Run.self, Status.self]
     )
 }
 
