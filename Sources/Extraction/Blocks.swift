@@ -32,6 +32,9 @@ struct Block {
 /// Turns content roots into blocks, in document order: the small internal vocabulary the
 /// later stages work on (trafilatura's idea: few kinds, one dispatch).
 struct BlockBuilder {
+    /// Elements left out with their content (content-level boilerplate).
+    var excluded: Set<Node> = []
+
     /// Elements that make one block each.
     private static let blockTags: [String: Block.Kind] = [
         "address": .paragraph, "dd": .paragraph, "dt": .paragraph, "h1": .heading(1), "h2": .heading(2),
@@ -44,7 +47,7 @@ struct BlockBuilder {
 
     func blocks(in roots: [Node]) -> [Block] {
         var result: [Block] = []
-        for root in roots {
+        for root in roots where !excluded.contains(root) {
             if root.isElement, let kind = Self.blockTags[root.name] {
                 append(kind: kind, nodes: [root], to: &result)
             } else {
@@ -62,13 +65,26 @@ struct BlockBuilder {
                 run.removeAll()
             }
         }
+        // Two <br> in a row (whitespace between them aside) end a paragraph: pages without
+        // <p> separate their paragraphs that way.
+        var lastWasBreak = false
         for child in container.children {
+            if child.isElement, child.hasName("br") {
+                if lastWasBreak {
+                    flush()
+                    continue
+                }
+                lastWasBreak = true
+                run.append(child)
+                continue
+            }
+            if !(child.isText && TextTools.isBlank(child.content)) { lastWasBreak = false }
             switch child.kind {
             case .text, .cdata:
                 run.append(child)
             case .element:
                 let name = child.name
-                if Self.skippedTags.contains(name) { continue }
+                if Self.skippedTags.contains(name) || excluded.contains(child) { continue }
                 if Rules.inlineTags.contains(name) && !containsBlock(child) {
                     run.append(child)
                     continue
@@ -99,7 +115,7 @@ struct BlockBuilder {
                 // The item's own inline text is one block, nested blocks follow.
                 var inline: [Node] = []
                 var nested: [Node] = []
-                for child in node.children {
+                for child in node.children where !excluded.contains(child) {
                     if child.isElement, !Rules.inlineTags.contains(child.name) || containsBlock(child) {
                         nested.append(child)
                     } else if !child.isElement || !Self.skippedTags.contains(child.name) {
@@ -159,6 +175,7 @@ struct BlockBuilder {
 
     /// Text of a block, with cell and line separators as spaces and link characters counted.
     private func collectText(_ node: Node, into text: inout String, linkLength: inout Int, inLink: Bool) {
+        if excluded.contains(node) { return }
         if inLink { linkLength += TextTools.collapse(node.text).count }
         node.walk { child in
             if child.isText {
@@ -167,7 +184,7 @@ struct BlockBuilder {
             }
             guard child.isElement else { return false }
             let name = child.name
-            if Self.skippedTags.contains(name) { return false }
+            if Self.skippedTags.contains(name) || excluded.contains(child) { return false }
             if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text += " " }
             if name == "a" && !inLink { linkLength += TextTools.collapse(child.text).count }
             return true
@@ -177,21 +194,59 @@ struct BlockBuilder {
 
 /// Whitespace and comparison helpers.
 enum TextTools {
-    /// Collapses every run of whitespace (including no-break spaces) to one space and trims.
+    /// Collapses every run of whitespace (including no-break spaces) to one space and trims;
+    /// zero-width spaces are dropped. Soft hyphens stay: they are part of the published text
+    /// (the content hash drops them). Works on UTF-8 bytes (ASCII fast path).
     static func collapse(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var pendingSpace = false
-        for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace || scalar.value == 0xA0 {
-                pendingSpace = true
-                continue
+        var text = text
+        return text.withUTF8 { input in
+            var out: [UInt8] = []
+            out.reserveCapacity(input.count)
+            var pendingSpace = false
+            var index = 0
+            let count = input.count
+            while index < count {
+                let byte = input[index]
+                if byte < 0x80 {
+                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                        pendingSpace = true
+                    } else {
+                        if pendingSpace && !out.isEmpty { out.append(0x20) }
+                        pendingSpace = false
+                        out.append(byte)
+                    }
+                    index += 1
+                    continue
+                }
+                // A multi-byte scalar: decode its value to classify it.
+                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+                let end = min(count, index + length)
+                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+                for next in (index + 1)..<max(index + 1, end) { value = value << 6 | UInt32(input[next] & 0x3F) }
+                if isSpace(value) {
+                    pendingSpace = true
+                } else if value != 0x200B {
+                    if pendingSpace && !out.isEmpty { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(contentsOf: input[index..<end])
+                }
+                index = end
             }
-            if scalar.value == 0xAD || scalar.value == 0x200B { continue }
-            if pendingSpace && !out.isEmpty { out.append(" ") }
-            pendingSpace = false
-            out.append(scalar)
+            return String(decoding: out, as: UTF8.self)
         }
-        return String(out)
+    }
+
+    /// Unicode white space above ASCII (the `White_Space` property values).
+    private static func isSpace(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: return false
+        }
+    }
+
+    /// Whether a text is empty or only white space.
+    static func isBlank(_ text: String) -> Bool {
+        text.utf8.allSatisfy { $0 == 0x20 || ($0 >= 0x09 && $0 <= 0x0D) }
     }
 
     /// A comparison key: collapsed, lower-cased.

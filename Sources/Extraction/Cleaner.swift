@@ -8,57 +8,84 @@ import Markup
 struct Cleaner {
     /// Phase 1: the page template.
     func removeTemplate(from body: Node) {
-        let totalText = TextMetrics.paragraphTextLength(of: body)
+        // First what never shows as text (scripts, styles, comments), so the text measures of
+        // the second pass count what a reader sees.
         body.walk { node in
             guard node.isElement else {
                 if node.kind == .comment { node.remove() }
                 return false
             }
-            let name = node.name
-            if Rules.removedTags.contains(name) {
-                // A <nav> that wraps the whole page is a broken template, not navigation.
-                if name == "nav", holdsMostText(node, totalText: totalText) { return true }
+            if Rules.invisibleTags.contains(node.name) {
                 node.remove()
                 return false
             }
-            if name == "form" || name == "header" || name == "footer" || name == "aside" {
-                // A form that wraps the whole page (ASP.NET) or a header inside an article stays.
-                let insideArticle = node.ancestors.contains { $0.hasName("article") }
-                if name == "header" && insideArticle { return true }
-                if name != "aside" && holdsMostText(node, totalText: totalText) { return true }
-                if (name == "footer" || name == "aside") && insideArticle && TextMetrics.textLength(of: node) < 200 {
-                    node.remove()
-                    return false
-                }
-                if !insideArticle || name == "form" {
-                    node.remove()
+            return true
+        }
+        let pageText = (reading: TextMetrics.readingTextLength(of: body), paragraphs: TextMetrics.paragraphTextLength(of: body))
+        body.walk { node in
+            guard node.isElement, isTemplate(node) else { return node.isElement }
+            // Broken markup (an unclosed <header>, <noscript> or <aside>, a hidden wrapper) can
+            // enclose the whole page: an element holding most of the page's reading text is
+            // never template; its children are judged one by one instead.
+            if wrapsPage(node, pageText: pageText) { return true }
+            node.remove()
+            return false
+        }
+    }
+
+    /// Whether an element is page template by tag, position, visibility, role or class/id.
+    private func isTemplate(_ node: Node) -> Bool {
+        let name = node.name
+        if Rules.removedTags.contains(name) { return true }
+        if name == "form" || name == "header" || name == "footer" || name == "aside" {
+            // A header inside an article is its heading; a small footer or aside inside an
+            // article is its meta line; a form is never content (unless it wraps the page).
+            let insideArticle = node.ancestors.contains { $0.hasName("article") }
+            if name == "form" || !insideArticle { return true }
+            return name != "header" && TextMetrics.textLength(of: node) < 200
+        }
+        if isHidden(node) || hasTemplateRole(node) { return true }
+        return TokenMatcher.matchesTemplate(node) && !TokenMatcher.isProtected(node) && !node.hasName("main")
+    }
+
+    /// Whether an element holds most of the page's reading text or of its paragraph text (and
+    /// so is not template). Two measures, because a long cookie notice or link-heavy article
+    /// can each make one of them miss the wrapper.
+    private func wrapsPage(_ node: Node, pageText: (reading: Int, paragraphs: Int)) -> Bool {
+        let reading = TextMetrics.readingTextLength(of: node)
+        if reading >= Self.wrapperMinimumText, Double(reading) > Self.wrapperReadingShare * Double(pageText.reading) {
+            return true
+        }
+        let paragraphs = TextMetrics.paragraphTextLength(of: node)
+        return paragraphs > Self.wrapperMinimumParagraphText
+            && Double(paragraphs) > Self.wrapperParagraphShare * Double(pageText.paragraphs)
+    }
+
+    /// An element holding more than this share of the page's reading text wraps the page ...
+    static let wrapperReadingShare = 0.5
+    /// ... if it holds at least this many characters.
+    static let wrapperMinimumText = 200
+    /// An element holding more than this share of the page's paragraph text wraps the page ...
+    static let wrapperParagraphShare = 0.4
+    /// ... if it holds more than this many paragraph characters.
+    static let wrapperMinimumParagraphText = 300
+
+    /// Phase 2: boilerplate inside the content area, returned rather than removed, so several
+    /// candidate extractions can be built from one document (the fallback cascade).
+    func contentBoilerplate(in roots: [Node]) -> Set<Node> {
+        var found = Set<Node>()
+        for root in roots {
+            let totalText = TextMetrics.paragraphTextLength(of: root)
+            root.walk { node in
+                guard node.isElement else { return false }
+                if TokenMatcher.matchesContentBoilerplate(node), !protects(node, totalText: totalText) {
+                    found.insert(node)
                     return false
                 }
                 return true
             }
-            if isHidden(node) || hasTemplateRole(node) {
-                node.remove()
-                return false
-            }
-            if TokenMatcher.matchesTemplate(node), !protects(node, totalText: totalText) {
-                node.remove()
-                return false
-            }
-            return true
         }
-    }
-
-    /// Phase 2: boilerplate inside the content area.
-    func removeContentBoilerplate(from root: Node) {
-        let totalText = TextMetrics.paragraphTextLength(of: root)
-        root.walk { node in
-            guard node.isElement else { return false }
-            if TokenMatcher.matchesContentBoilerplate(node), !protects(node, totalText: totalText) {
-                node.remove()
-                return false
-            }
-            return true
-        }
+        return found
     }
 
     /// Removes every element matched by one of the selectors (invalid selectors are ignored;
@@ -73,7 +100,7 @@ struct Cleaner {
         if node.attribute("hidden") != nil { return true }
         if node.attribute("aria-hidden") == "true" { return true }
         if let style = node.attribute("style")?.lowercased().filter({ $0 != " " }),
-            style.contains("display:none") || style.contains("visibility:hidden")
+            ByteSearch.contains(style, "display:none") || ByteSearch.contains(style, "visibility:hidden")
         {
             return true
         }
@@ -114,7 +141,7 @@ enum TokenMatcher {
     static func matchesTemplate(_ node: Node) -> Bool {
         for token in tokens(of: node) {
             if Rules.templateTokensExact.contains(String(token)) { return true }
-            for part in Rules.templateTokenParts where token.contains(part) { return true }
+            for part in Rules.templateTokenParts where ByteSearch.contains(token, part) { return true }
         }
         return false
     }
@@ -122,7 +149,16 @@ enum TokenMatcher {
     static func matchesContentBoilerplate(_ node: Node) -> Bool {
         for token in tokens(of: node) {
             if Rules.contentTokensExact.contains(String(token)) { return true }
-            for part in Rules.contentTokenParts where token.contains(part) { return true }
+            for part in Rules.contentTokenParts where ByteSearch.contains(token, part) { return true }
+        }
+        return false
+    }
+
+    /// Whether an element is a comment, answer, forum post or slide: repeated, linked, but
+    /// never an item of a listing of articles.
+    static func matchesNonListingItem(_ node: Node) -> Bool {
+        for token in tokens(of: node) {
+            for part in Rules.nonListingItemTokenParts where ByteSearch.contains(token, part) { return true }
         }
         return false
     }
@@ -133,7 +169,7 @@ enum TokenMatcher {
         if let id = node.attribute("id") { raw += " " + id.lowercased() }
         if node.attribute("itemprop") == "articleBody" { return true }
         guard !raw.isEmpty else { return false }
-        return Rules.protectedTokenParts.contains { raw.contains($0) }
+        return Rules.protectedTokenParts.contains { ByteSearch.contains(raw, $0) }
     }
 }
 
@@ -172,6 +208,9 @@ enum TextMetrics {
         }
         return total
     }
+
+    /// Characters outside links (what is read, not clicked).
+    static func readingTextLength(of node: Node) -> Int { max(0, textLength(of: node) - linkTextLength(of: node)) }
 
     /// Link characters over all characters (0 when there is no text).
     static func linkDensity(of node: Node) -> Double {

@@ -13,6 +13,8 @@ struct ContentFinder {
     /// How the container was found (feeds the confidence).
     enum Method: String {
         case selector, cms, semantic, scoring, body
+        /// The fallback cascade's baseline: every reading block of the page.
+        case baseline
     }
 
     /// A minimum of text for a selector hit to count.
@@ -90,7 +92,7 @@ struct ContentFinder {
 
     /// Readability-style scoring: every paragraph gives points to its ancestors; the best
     /// candidate is returned with the siblings that look like part of the same article.
-    func score(_ body: Node) -> [Node]? {
+    func score(_ body: Node, classWeights: Bool = true) -> [Node]? {
         var scores: [Node: Double] = [:]
         var order: [Node] = []
         body.walk { node in
@@ -116,7 +118,7 @@ struct ContentFinder {
             var level = 0
             while let current = ancestor, level < 3 {
                 if scores[current] == nil {
-                    scores[current] = initialScore(current)
+                    scores[current] = initialScore(current, classWeights: classWeights)
                     order.append(current)
                 }
                 let divider = level == 0 ? 1.0 : (level == 1 ? 2.0 : Double(level) * 3)
@@ -172,7 +174,7 @@ struct ContentFinder {
         return roots
     }
 
-    private func initialScore(_ node: Node) -> Double {
+    private func initialScore(_ node: Node, classWeights: Bool) -> Double {
         var score: Double
         switch node.name {
         case "article": score = 10
@@ -182,15 +184,15 @@ struct ContentFinder {
         case "h1", "h2", "h3", "h4", "h5", "h6", "th": score = -5
         default: score = 0
         }
-        return score + classWeight(node)
+        return classWeights ? score + classWeight(node) : score
     }
 
     private func classWeight(_ node: Node) -> Double {
         var weight = 0.0
         for value in [node.attribute("class"), node.attribute("id")] {
             guard let value = value?.lowercased(), !value.isEmpty else { continue }
-            if Self.negativeHints.contains(where: { value.contains($0) }) { weight -= 25 }
-            if Self.positiveHints.contains(where: { value.contains($0) }) { weight += 25 }
+            if Self.negativeHints.contains(where: { ByteSearch.contains(value, $0) }) { weight -= 25 }
+            if Self.positiveHints.contains(where: { ByteSearch.contains(value, $0) }) { weight += 25 }
         }
         if node.attribute("itemprop") == "articleBody" { weight += 50 }
         return weight

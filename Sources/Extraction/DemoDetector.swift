@@ -19,14 +19,14 @@ enum DemoDetector {
     /// Whether a text names itself as placeholder ("Blindtext", "Platzhalter", pangrams).
     static func isPlaceholder(_ text: String) -> Bool {
         let lower = text.lowercased()
-        return Rules.placeholderMarkers.contains { lower.contains($0) }
+        return Rules.placeholderMarkers.contains { ByteSearch.contains(lower, $0) }
     }
 
     /// Whether a text is a CMS render error or framework exception line.
     static func isCMSError(_ text: String) -> Bool {
         let lower = text.lowercased()
-        if Rules.cmsErrorMarkers.contains(where: { lower.contains($0) }) { return true }
-        return lower.hasPrefix("error:") && lower.contains("uid")
+        if Rules.cmsErrorMarkers.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
+        return lower.hasPrefix("error:") && ByteSearch.contains(lower, "uid")
     }
 
     /// Whether a heading (or caption) is a style-guide sample heading.
@@ -35,7 +35,7 @@ enum DemoDetector {
         guard !key.isEmpty, key.count <= 80 else { return false }
         if Rules.styleguideHeadingExact.contains(key) { return true }
         if Rules.styleguideHeadingPrefixes.contains(where: { key.hasPrefix($0) }) { return true }
-        if Rules.styleguideHeadingParts.contains(where: { key.contains($0) }) { return true }
+        if Rules.styleguideHeadingParts.contains(where: { ByteSearch.contains(key, $0) }) { return true }
         return namesHeadingLevel(key) || namesColumnLayout(key)
     }
 

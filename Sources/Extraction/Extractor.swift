@@ -38,8 +38,8 @@ public struct Extractor: Sendable {
         guard let document = try? HTMLDocument(bytes: bytes, url: url?.absoluteString, httpCharset: httpCharset) else {
             return PageExtraction(kind: .article, article: nil)
         }
-        // The raw head of the page, lower-cased, for CMS fingerprints in comments and paths.
-        let rawPrefix = String(decoding: bytes.prefix(200_000), as: UTF8.self).lowercased()
+        // The raw head of the page, ASCII lower-cased, for CMS fingerprints in comments and paths.
+        let rawPrefix = ByteSearch.asciiLowercased(bytes.prefix(200_000))
         return PagePipeline(options: options, document: document, url: url, rawPrefix: rawPrefix).run()
     }
 

@@ -53,6 +53,8 @@ struct LinkDiscovery {
             var bySignature: [String: [Node]] = [:]
             for child in children { bySignature[signature(child), default: []].append(child) }
             for (_, items) in bySignature where items.count >= Self.minimumItems {
+                // Inline items (links in a line of text) are navigation, not a listing.
+                if Rules.inlineTags.contains(items[0].name) || TokenMatcher.matchesNonListingItem(items[0]) { continue }
                 guard let group = makeGroup(items) else { continue }
                 if best == nil || group.links.count > best!.links.count
                     || (group.links.count == best!.links.count && group.textLength > best!.textLength)
@@ -88,7 +90,8 @@ struct LinkDiscovery {
         for anchor in anchors {
             guard let url = articleURL(anchor.attribute("href")) else { continue }
             let text = TextTools.collapse(anchor.text)
-            var score = text.count
+            // A title has words: a one-word link (a user name, "more") is not an article title.
+            var score = text.contains(" ") ? text.count : min(text.count, 9)
             if anchor.ancestors.contains(where: { ["h1", "h2", "h3", "h4", "h5", "h6"].contains($0.name) }) { score += 1000 }
             if score < 15 && score < 1000 { score = max(score, (anchor.attribute("title") ?? "").count / 2) }
             if best == nil || score > best!.score { best = (url, score) }

@@ -317,6 +317,8 @@ enum BylineReader {
         root.walk { node in
             guard node.isElement else { return false }
             if node.hasName("script") || node.hasName("style") { return false }
+            // Cheap bound first: the collapsed text is at least as long as its non-space count.
+            if node.textLength > 100 { return true }
             let text = TextTools.collapse(node.text)
             guard text.count <= 100 else { return true }
             for prefix in ["Erstellt von ", "Autor: ", "Autorin: "] where text.hasPrefix(prefix) {

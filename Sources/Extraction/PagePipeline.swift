@@ -17,7 +17,8 @@ struct PagePipeline {
     let options: ExtractionOptions
     let document: HTMLDocument
     let url: URL?
-    let rawPrefix: String
+    /// The page's first bytes, ASCII lower-cased (CMS fingerprints).
+    let rawPrefix: [UInt8]
 
     func run() -> PageExtraction {
         // Without <body> (fragments, broken pages) the document node is the page.
@@ -67,11 +68,10 @@ struct PagePipeline {
         }
         // A page that declares itself an article (og:type, JSON-LD) is one, whatever its teasers.
         let declaresArticle = page.meta["og:type"]?.lowercased() == "article" || page.declaresArticle
-        if let group, chosen.method != .cms, chosen.method != .selector, !declaresArticle {
-            let outside = textOutside(group.items, in: chosen.roots, finder: finder)
-            if group.links.count >= 4, Double(outside) < max(300, Double(group.textLength) * 0.25) {
-                return PageExtraction(kind: .listing, links: group.links, feeds: feeds)
-            }
+        if let group, chosen.method != .cms, chosen.method != .selector, !declaresArticle,
+            PageKindDecision().isListing(group: group, contentRoots: chosen.roots)
+        {
+            return PageExtraction(kind: .listing, links: group.links, feeds: feeds)
         }
 
         let resolver = MetadataResolver(page: page)
@@ -82,11 +82,11 @@ struct PagePipeline {
         let attachments = media.attachments(in: chosen.roots)
 
         cleaner.strip((cms?.strip ?? []) + options.strip, in: document)
-        let roots = chosen.roots.filter { $0.parent != nil }
-        for root in roots { cleaner.removeContentBoilerplate(from: root) }
-
-        let blocks = BlockFilter(title: title, frequencies: frequencies).filter(BlockBuilder().blocks(in: roots))
-        let sanitizer = Sanitizer(baseURL: base)
+        let extraction = FallbackCascade(
+            cleaner: cleaner, filter: BlockFilter(title: title, frequencies: frequencies), finder: finder
+        ).run(main: chosen, body: body)
+        let blocks = extraction.blocks
+        let sanitizer = Sanitizer(baseURL: base, excluded: extraction.excluded)
         let rendered = BlockRenderer(sanitizer: sanitizer).render(blocks)
 
         var canonical = canonicalRaw.map(URLTools.canonical)
@@ -95,14 +95,14 @@ struct PagePipeline {
             url: url, canonical: canonical, title: title, published: published, updated: resolver.updated(),
             author: resolver.author(), publisher: resolver.publisher(body: body), language: resolver.language(),
             text: rendered.text, html: rendered.html, images: images, attachments: attachments,
-            confidence: confidence(method: chosen.method, blocks: blocks), cms: cms?.name)
+            confidence: confidence(method: extraction.method, blocks: blocks), cms: cms?.name)
         return PageExtraction(kind: .article, article: article, links: [], feeds: feeds)
     }
 
     private func detectCMS(_ page: PageMetadata) -> CMSPack? {
         let generator = (page.generator ?? "").lowercased()
-        for pack in CMSPack.all where pack.generatorMarkers.contains(where: { generator.contains($0) }) { return pack }
-        for pack in CMSPack.all where pack.sourceMarkers.contains(where: { rawPrefix.contains($0) }) { return pack }
+        for pack in CMSPack.all where pack.generatorMarkers.contains(where: { ByteSearch.contains(generator, $0) }) { return pack }
+        for pack in CMSPack.all where pack.sourceMarkers.contains(where: { ByteSearch.contains(rawPrefix, $0) }) { return pack }
         return nil
     }
 
@@ -115,24 +115,13 @@ struct PagePipeline {
         return counts
     }
 
-    private func textOutside(_ items: [Node], in roots: [Node], finder: ContentFinder) -> Int {
-        var total = 0
-        for root in roots {
-            if items.contains(where: { $0.contains(root) }) { continue }
-            var inside = 0
-            for item in items where root.contains(item) { inside += finder.paragraphTextLength(item) }
-            total += max(0, finder.paragraphTextLength(root) - inside)
-        }
-        return total
-    }
-
     private func confidence(method: ContentFinder.Method, blocks: [Block]) -> Double {
         var score: Double
         switch method {
         case .selector, .cms: score = 0.9
         case .semantic: score = 0.8
         case .scoring: score = 0.6
-        case .body: score = 0.3
+        case .body, .baseline: score = 0.3
         }
         let length = blocks.reduce(0) { $0 + $1.text.count }
         if length < 200 { score *= 0.4 } else if length < 500 { score *= 0.7 }
@@ -157,8 +146,23 @@ struct BlockFilter {
         var result: [Block] = []
         var seen = Set<String>()
         var suppressedBelow: Int?
+        var inRelatedSection = false
         for (index, block) in blocks.enumerated() {
             let key = TextTools.key(block.text)
+            // A related-content heading: it and the short or link-heavy blocks under it go; a
+            // long reading block ends the section.
+            if block.text.count <= 60, Self.isRelatedHeading(TextTools.phraseKey(block.text)) {
+                inRelatedSection = true
+                continue
+            }
+            if inRelatedSection {
+                if block.text.count >= Self.relatedSectionEnd && block.linkDensity < 0.3 {
+                    inRelatedSection = false
+                } else {
+                    continue
+                }
+            }
+            if block.text.count <= 120, Self.isCredit(key) { continue }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -179,6 +183,21 @@ struct BlockFilter {
             result.append(block)
         }
         return dropLinkLists(result)
+    }
+
+    /// A block of reading text at least this long ends a related-content section.
+    static let relatedSectionEnd = 200
+
+    static func isRelatedHeading(_ key: String) -> Bool {
+        Rules.relatedSectionHeadings.contains { heading in
+            guard key.hasPrefix(heading), key.count <= heading.count + 30 else { return false }
+            // Whole words only: "tags" opens a tag box, "tagsüber" does not.
+            return key.dropFirst(heading.count).first.map { !$0.isLetter } ?? true
+        }
+    }
+
+    static func isCredit(_ key: String) -> Bool {
+        Rules.creditPrefixes.contains { key.hasPrefix($0) }
     }
 
     /// A list whose items are nearly all links is navigation, not text.
@@ -304,3 +323,4 @@ struct MediaCollector {
         return result
     }
 }
+

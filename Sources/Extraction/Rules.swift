@@ -11,6 +11,9 @@ enum Rules {
         "video",
     ]
 
+    /// Elements whose content never shows as text (removed before text is measured).
+    static let invisibleTags: Set<String> = ["script", "style", "template"]
+
     /// Elements whose content flows inline: text runs are built across them.
     static let inlineTags: Set<String> = [
         "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
@@ -55,6 +58,12 @@ enum Rules {
         "taboola", "tagcloud", "teaser", "totop",
     ]
 
+    /// Token parts of repeated items that are never the items of a listing of articles:
+    /// comments, answers, forum posts and replies, slides of a slider or carousel.
+    static let nonListingItemTokenParts: [String] = [
+        "answer", "comment", "message", "postbit", "reply", "slide", "swiper",
+    ]
+
     /// Token parts that protect an element from the token rules (the article container itself).
     static let protectedTokenParts: [String] = [
         "articlebody", "article-body", "bodytext", "body-text", "entry-content", "main-content", "maincontent",
@@ -65,11 +74,37 @@ enum Rules {
 
     /// Whole-block texts (lower-cased, trimmed of punctuation) that are template, never article.
     static let boilerplatePhrases: Set<String> = [
-        "alle meldungen", "alle pressemitteilungen", "back", "back to top", "bild vergrößern", "diese seite teilen",
-        "drucken", "facebook", "instagram", "mehr", "mehr erfahren", "nach oben", "print", "read more", "seite drucken",
-        "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this", "sie sind hier", "skip to content",
-        "skip to main content", "teilen", "to top", "top", "twitter", "weiterlesen", "zum seitenanfang",
-        "zum seiteninhalt", "zur hauptnavigation", "zur startseite", "zurück", "zurück zur übersicht",
+        "advertisement", "alle meldungen", "alle pressemitteilungen", "anzeige", "artikel bewerten",
+        "artikel drucken", "artikel teilen", "back", "back to top", "bild vergrößern", "comments are closed",
+        "diese seite teilen", "diesen artikel teilen", "drucken", "drukuj", "facebook", "imprimer", "instagram",
+        "kommentare", "kommentare geschlossen", "kommentare schreiben", "kommentieren", "leave a comment",
+        "leave a reply", "mehr", "mehr erfahren", "nach oben", "permalink", "pinnen", "print", "read more",
+        "rezept drucken", "seite drucken", "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this",
+        "share this article", "sie sind hier", "skip to content", "skip to main content", "teilen", "to top", "top",
+        "twitter", "weiterlesen", "whatsapp", "zum seitenanfang", "zum seiteninhalt", "zur hauptnavigation",
+        "zur startseite", "zurück", "zurück zur übersicht",
+    ]
+
+    /// Headings (phrase keys) that open a related-content, tag or author box after the
+    /// article, in the languages of the sources: the heading and the short or link-heavy
+    /// blocks under it are dropped. A prefix match counts ("mehr zum thema: energie").
+    static let relatedSectionHeadings: [String] = [
+        "à découvrir", "à lire aussi", "ähnliche artikel", "ähnliche beiträge", "ähnliche nachrichten",
+        "artículos relacionados", "articles similaires", "auch interessant", "das könnte dich auch interessieren",
+        "das könnte sie auch interessieren", "dazu passend", "explore further", "inne artykuły",
+        "lesen sie auch", "lesen sie mehr", "leggi anche", "lire aussi", "mehr zum thema", "more from",
+        "more on this", "more stories", "notícias relacionadas", "noticias relacionadas", "podobne artykuły",
+        "read also", "read more", "recommended", "related articles", "related content", "related coverage",
+        "related posts", "related stories", "related topics", "schlagworte", "schlagwörter", "see also",
+        "tags", "temas relacionados", "themen im artikel", "veja também", "weiterführende informationen",
+        "weiterführende links", "weitere artikel", "weitere meldungen", "weitere nachrichten", "weitere themen",
+        "you may also like", "zobacz też", "zobacz także", "zum thema",
+    ]
+
+    /// Prefixes (lower-case) of short blocks that credit an image or name a source, not text.
+    static let creditPrefixes: [String] = [
+        "abbildung:", "bild:", "bildquelle:", "copyright", "credit:", "crédito:", "crédit photo", "foto:",
+        "fotos:", "image:", "photo:", "photo credit", "picture:", "quelle:", "source:", "©",
     ]
 
     /// Prefixes of dates that are page metadata rather than publication dates.

@@ -31,6 +31,8 @@ struct Sanitizer {
 
     /// The base for relative URLs.
     var baseURL: URL?
+    /// Elements left out with their content (the content-level boilerplate of the extraction).
+    var excluded: Set<Node> = []
 
     /// Sanitized HTML of a node and its subtree.
     func sanitize(_ node: Node) -> String {
@@ -52,7 +54,7 @@ struct Sanitizer {
             out += Self.escapeText(node.content)
         case .element:
             let name = node.name.lowercased()
-            if Self.dropped.contains(name) { return }
+            if Self.dropped.contains(name) || excluded.contains(node) { return }
             guard let attributes = Self.allowed[name] else {
                 // Unknown element: keep its content, drop the tag.
                 for child in node.children { write(child, into: &out) }
