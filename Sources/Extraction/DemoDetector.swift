@@ -3,18 +3,51 @@
 enum DemoDetector {
     /// Whether a text is lorem-ipsum filler: at least three distinct filler words that make up
     /// at least a third of the words, or the classic opening.
-    static func isLorem(_ text: String) -> Bool {
-        let words = text.lowercased().split(whereSeparator: { !$0.isLetter })
-        guard !words.isEmpty else { return false }
+    static func isLorem(_ text: String) -> Bool { isLorem(lowercased: text.lowercased()) }
+
+    /// `isLorem` over lower-cased text, without allocating: words are scanned as UTF-8 bytes
+    /// and packed into integers (5 bits a letter), which is how the vocabulary is stored.
+    static func isLorem(lowercased lower: String) -> Bool {
+        if lower.hasPrefix("lorem ipsum") { return true }
+        var words = 0
         var hits = 0
-        var distinct = Set<Substring>()
-        for word in words where Rules.loremWords.contains(String(word)) {
-            hits += 1
-            distinct.insert(word)
+        var distinct = Set<UInt64>()
+        var packed: UInt64 = 0
+        var length = 0
+        var plain = true
+        func endWord() {
+            guard length > 0 else { return }
+            words += 1
+            if plain, length <= 12, loremKeys.contains(packed) {
+                hits += 1
+                distinct.insert(packed)
+            }
+            packed = 0
+            length = 0
+            plain = true
         }
-        if text.lowercased().hasPrefix("lorem ipsum") { return true }
-        return distinct.count >= 3 && Double(hits) >= Double(words.count) / 3
+        for byte in lower.utf8 {
+            if byte >= 0x61 && byte <= 0x7A {
+                if length < 12 { packed = packed << 5 | UInt64(byte - 0x60) }
+                length += 1
+            } else if byte >= 0x80 {
+                // Letters outside ASCII (and any other non-ASCII scalar) belong to the word,
+                // which can then not be Latin filler.
+                plain = false
+                length += 1
+            } else {
+                endWord()
+            }
+        }
+        endWord()
+        return distinct.count >= 3 && Double(hits) >= Double(words) / 3
     }
+
+    /// The lorem vocabulary packed as `isLorem(lowercased:)` packs words.
+    private static let loremKeys: Set<UInt64> = Set(
+        Rules.loremWords.filter { $0.utf8.count <= 12 }.map { word in
+            word.utf8.reduce(UInt64(0)) { $0 << 5 | UInt64($1 - 0x60) }
+        })
 
     /// Whether a text names itself as placeholder ("Blindtext", "Platzhalter", pangrams).
     static func isPlaceholder(_ text: String) -> Bool {
@@ -65,9 +98,13 @@ enum DemoDetector {
 
     /// Whether any demo signal fires for a block of text.
     static func isDemo(_ text: String, isHeading: Bool) -> Bool {
-        if isLorem(text) || isCMSError(text) { return true }
-        if text.count < 400 && isPlaceholder(text) { return true }
-        if isStyleguideHeading(text) && (isHeading || text.count <= 60) { return true }
+        let lower = text.lowercased()
+        if isLorem(lowercased: lower) || Rules.cmsErrorMarkers.contains(where: { ByteSearch.contains(lower, $0) }) {
+            return true
+        }
+        if lower.hasPrefix("error:") && ByteSearch.contains(lower, "uid") { return true }
+        if text.count < 400 && Rules.placeholderMarkers.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
+        if text.count <= 80 || isHeading, isStyleguideHeading(text) && (isHeading || text.count <= 60) { return true }
         return false
     }
 }

@@ -42,11 +42,12 @@ struct FallbackCascade {
             let second = extract(roots, method: .scoring)
             if Double(second.length) > Self.secondOpinionFactor * Double(best.length) { best = second }
         }
-        let baseline = self.baseline(body)
-        if best.length < Self.minimumText ? baseline.length > best.length
-            : Double(baseline.length) > Self.baselineFactor * Double(best.length)
-        {
-            best = baseline
+        // The baseline cannot hold more text than the page (`textLength` leaves out white
+        // space, hence the margin): skip it when it cannot win.
+        let needed = best.length < Self.minimumText ? best.length : Int(Self.baselineFactor * Double(best.length))
+        if Double(body.textLength) * 1.5 > Double(needed) {
+            let baseline = self.baseline(body)
+            if baseline.length > needed { best = baseline }
         }
         return best
     }

@@ -19,6 +19,20 @@ struct LinkDiscovery {
     let pageURL: URL?
     /// URLs that are never articles (feeds, the page itself).
     let excluded: Set<String>
+    /// Resolved hrefs of this page (nested items see the same anchors again).
+    private let memo = HrefMemo()
+
+    /// The article URLs of one page's hrefs, resolved once each. A class so the value-typed
+    /// discovery can fill it while it walks; it lives and dies with one page's extraction.
+    private final class HrefMemo {
+        var urls: [String: URL?] = [:]
+    }
+
+    init(base: URL?, pageURL: URL?, excluded: Set<String>) {
+        self.base = base
+        self.pageURL = pageURL
+        self.excluded = excluded
+    }
 
     /// Links of the elements matched by a selector (`a` elements, or the first article link
     /// inside each matched element).
@@ -103,6 +117,14 @@ struct LinkDiscovery {
     /// A link target that can be an article: http(s), not a file, not the page itself, not a
     /// feed, not pagination or a filter.
     func articleURL(_ href: String?) -> URL? {
+        guard let href else { return nil }
+        if let known = memo.urls[href] { return known }
+        let url = resolveArticleURL(href)
+        memo.urls[href] = url
+        return url
+    }
+
+    private func resolveArticleURL(_ href: String?) -> URL? {
         guard let href, !href.isEmpty, !href.hasPrefix("#") else { return nil }
         guard URLTools.isSafe(href, schemes: ["http", "https"]), let url = URLTools.resolve(href, against: base) else {
             return nil

@@ -1,13 +1,15 @@
 import ArgumentParser
 import Extraction
 import Foundation
+import Markup
 
 /// Extracts every HTML page of a directory in one process and reports pages/s and MB/s,
 /// beside trafilatura over the same pages in the same run (a python3 child process that reads
 /// the same files and times `trafilatura.extract` with the options the scorer uses).
 ///
 /// Both sides time only the extraction of bytes already in memory: file reading and the
-/// Python interpreter's start-up are outside the timed region. Single-threaded on both sides,
+/// Python interpreter's start-up are outside the timed region. A third line times Herold's
+/// HTML parsing alone, the floor under its extraction time. Single-threaded on both sides,
 /// best of `--repeat` for Herold (trafilatura runs once unless `--repeat-baseline` says more).
 struct ExtractBench: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -60,6 +62,17 @@ struct ExtractBench: ParsableCommand {
         print(
             "  herold       \(Self.format(heroldRate)) pages/s  \(Self.format(megabytes / best)) MB/s  "
                 + "(\(Self.format(best, 2)) s, \(empty) empty, \(characters / 1000) kB of text)")
+
+        // The floor under Herold's time: libxml2 parsing (with charset sniffing) alone.
+        var parseBest = Double.infinity
+        for _ in 0..<max(1, self.repeat) {
+            let start = ContinuousClock.now
+            for page in pages { _ = try? HTMLDocument(bytes: page, url: nil, httpCharset: nil) }
+            parseBest = min(parseBest, Self.seconds(ContinuousClock.now - start))
+        }
+        print(
+            "  parse only   \(Self.format(Double(pages.count) / parseBest)) pages/s  "
+                + "\(Self.format(megabytes / parseBest)) MB/s  (HTMLDocument alone: the floor under extraction)")
 
         guard !noTrafilatura else { return }
         guard let baseline = try trafilatura(paths: paths) else { return }
