@@ -9,6 +9,7 @@ declare -A need=(
   [libcurl]=libcurl4-openssl-dev
   [libxml-2.0]=libxml2-dev
   [sqlite3]=libsqlite3-dev
+  [zlib]=zlib1g-dev
 )
 
 missing=()
@@ -36,7 +37,7 @@ fi
 
 if ! command -v apt-get >/dev/null 2>&1; then
   echo "herold: missing system packages (${missing[*]}) and no apt-get on this machine;" >&2
-  echo "install the development packages of libcurl (OpenSSL flavour), libxml2 and sqlite3 with your package manager." >&2
+  echo "install the development packages of libcurl (OpenSSL flavour), libxml2, sqlite3 and zlib with your package manager." >&2
   exit 1
 fi
 

@@ -28,6 +28,8 @@ public actor ArchiveStore {
     /// Whether files were written since the last checkpoint (the dirty marker exists).
     private var dirty = false
     public private(set) var warnings: [OpenWarning] = []
+    /// The warnings of the rebuild done while opening (readable without awaiting the actor).
+    public nonisolated let openWarnings: [OpenWarning]
 
     /// Opens (or creates) the archive at `root` and its index `herold.sqlite`. The index is
     /// rebuilt from the files when it is new, of another schema, or marked dirty by a run that
@@ -41,10 +43,13 @@ public actor ArchiveStore {
         let index = try SQLiteIndex(path: root.appendingPathComponent("herold.sqlite"))
         self.index = index
         let marker = root.appendingPathComponent(Self.dirtyMarker)
+        var found: [OpenWarning] = []
         if index.createdOnOpen || FileManager.default.fileExists(atPath: marker.path) {
-            warnings = try Self.rebuild(index, root: root)
+            found = try Self.rebuild(index, root: root)
             try? FileManager.default.removeItem(at: marker)
         }
+        warnings = found
+        openWarnings = found
     }
 
     static let dirtyMarker = ".index-dirty"
@@ -151,7 +156,9 @@ public actor ArchiveStore {
     /// Archives one observation: dedup by content hash first (a known text is the same story,
     /// seen once more), then identity (a known story with a new text is a new revision), else a
     /// new story.
-    public func ingest(_ observation: Observation) throws -> IngestOutcome {
+    /// - Parameter allowRevision: false keeps the current revision of a known story when the
+    ///   text changed (the caller distrusts this extraction); the sighting is still recorded.
+    public func ingest(_ observation: Observation, allowRevision: Bool = true) throws -> IngestOutcome {
         let text = observation.article.text
         guard !text.normalizedForHash.isEmpty else { return .skipped(reason: "no article text") }
         let hash = contentHash(of: text)
@@ -172,6 +179,10 @@ public actor ArchiveStore {
                 known = record
                 break
             }
+        }
+        if var record = known, !allowRevision {
+            if try record.noteSighting(of: observation, keys: keys, index: index) { try commit(record, text: nil) }
+            return .heldBack(storyID: record.id)
         }
         if var record = known {
             let id = record.id

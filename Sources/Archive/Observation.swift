@@ -47,4 +47,7 @@ public enum IngestOutcome: Sendable, Equatable {
     case revised(storyID: String, revision: Int)
     /// Nothing to archive (empty text).
     case skipped(reason: String)
+    /// A changed text of a known story that was not made a revision (`allowRevision: false`,
+    /// e.g. because its extraction looked broken): the last good revision stays current.
+    case heldBack(storyID: String)
 }

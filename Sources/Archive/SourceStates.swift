@@ -26,6 +26,10 @@ public struct SourceState: Sendable, Equatable, Codable {
     public var quietPolls: Int?
     /// The interval the adaptive mode chose last, in seconds.
     public var adaptiveEvery: TimeInterval?
+    /// The source's usual extraction confidence (moving average over its polls), and how many
+    /// polls it is based on.
+    public var confidence: Double?
+    public var confidenceSamples: Int?
 
     public init(
         id: String, title: String, url: URL, siteLink: URL? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil,
@@ -53,6 +57,8 @@ public struct SourceState: Sendable, Equatable, Codable {
         case lastErrorKind = "last_error_kind"
         case quietPolls = "quiet_polls"
         case adaptiveEvery = "adaptive_every"
+        case confidence
+        case confidenceSamples = "confidence_samples"
     }
 }
 

@@ -14,6 +14,9 @@ public struct FetchRun: Sendable {
     public var now: @Sendable () -> Date
     /// Sources polled at the same time (the fetcher enforces per-host limits on top).
     public var parallelSources = 8
+    /// An extraction below this fraction of the source's usual confidence is distrusted.
+    static let confidenceDropFactor = 0.6
+
     /// Decides every source's next poll after this round.
     public var planner = PollPlanner()
     /// Called after each source's poll is archived (the daemon's watchdog heartbeat).
@@ -49,12 +52,9 @@ public struct FetchRun: Sendable {
     /// Opens the configured archive, logging what it could not read.
     public func openStore() throws -> ArchiveStore {
         let store = try ArchiveStore(root: configuration.archive, feedID: configuration.feed.id)
-        Task { [logger] in
-            for warning in await store.warnings {
-                logger.warning(
-                    "skipping an unreadable story",
-                    metadata: ["archive.file": "\(warning.path)", "reason": "\(warning.reason)"])
-            }
+        for warning in store.openWarnings {
+            logger.warning(
+                "skipping an unreadable story", metadata: ["archive.file": "\(warning.path)", "reason": "\(warning.reason)"])
         }
         return store
     }
@@ -87,9 +87,23 @@ public struct FetchRun: Sendable {
         var touched = Set<String>()
         for (source, var harvest) in harvested {
             var archived = true
+            // Extraction health: an article far below the source's usual confidence does not
+            // replace a good revision (a template change that breaks extraction must not
+            // overwrite the archive with navigation text); the drop is reported.
+            let usual = states[source.id].flatMap { ($0.confidenceSamples ?? 0) >= 3 ? $0.confidence : nil }
+            let floor = usual.map { $0 * Self.confidenceDropFactor }
+            if let floor, let mean = harvest.report.meanConfidence, mean < floor {
+                harvest.report.warnings.append(
+                    String(format: "extraction confidence dropped to %.2f (usually %.2f); known stories keep their last good revision", mean, usual ?? 0))
+                logger.warning(
+                    "extraction confidence dropped", metadata: ["source.id": "\(source.id)", "confidence": "\(mean)", "usual": "\(usual ?? 0)"])
+            }
             for observation in harvest.observations {
                 do {
-                    switch try await store.ingest(observation) {
+                    let trusted = floor.map { observation.article.confidence >= $0 } ?? true
+                    switch try await store.ingest(observation, allowRevision: trusted) {
+                    case .heldBack:
+                        harvest.report.heldBack += 1
                     case .new(let id):
                         harvest.report.new += 1
                         touched.insert(id)
@@ -193,6 +207,13 @@ public struct FetchRun: Sendable {
         } else {
             state.nextPoll = planner.next(after: .success(cacheLifetime: harvest.cacheLifetime), every: every, now: now)
             state.lastErrorKind = nil
+            if let mean = harvest.report.meanConfidence {
+                let samples = state.confidenceSamples ?? 0
+                // An exponential moving average that starts as a plain mean.
+                let weight = 1 / Double(min(samples + 1, 10))
+                state.confidence = (state.confidence ?? mean) * (1 - weight) + mean * weight
+                state.confidenceSamples = samples + 1
+            }
             state.guids = harvest.guids ?? state.guids
             state.title = harvest.feedTitle ?? source.name
             state.siteLink = harvest.siteLink ?? state.siteLink

@@ -21,6 +21,8 @@ public struct SourceReport: Sendable, Equatable {
     public var withdrawn: Int = 0
     /// Items with no article text.
     public var empty: Int = 0
+    /// Changed texts not made revisions because their extraction looked broken.
+    public var heldBack: Int = 0
     /// Article pages that answered 304 (archived and unchanged).
     public var unchanged: Int = 0
     /// The source itself answered 304.
@@ -46,6 +48,7 @@ public struct SourceReport: Sendable, Equatable {
         if revised > 0 { text += ", \(revised) revised" }
         if unchanged > 0 { text += ", \(unchanged) unchanged pages" }
         if withdrawn > 0 { text += ", \(withdrawn) withdrawn" }
+        if heldBack > 0 { text += ", \(heldBack) changes held back" }
         if empty > 0 { text += ", \(empty) without text" }
         if !pageFailures.isEmpty {
             let first = pageFailures[0]

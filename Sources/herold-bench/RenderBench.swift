@@ -117,7 +117,7 @@ struct RenderBench: AsyncParsableCommand {
             url: url, canonical: url, title: "Meldung \(n)", published: date, author: "Pressestelle", language: "de",
             text: body, html: "<p>" + body.replacingOccurrences(of: "\n\n", with: "</p><p>") + "</p>")
         switch try await store.ingest(Observation(sourceID: "bench-\(n % 50)", place: url, article: article, seenAt: date)) {
-        case .new(let id), .known(let id), .revised(let id, _): return id
+        case .new(let id), .known(let id), .revised(let id, _), .heldBack(let id): return id
         case .skipped: return ""
         }
     }

@@ -52,7 +52,7 @@ final class TestArchive: @unchecked Sendable {
         let outcome = try await store.ingest(
             Observation(sourceID: source ?? (n % 2 == 0 ? "alpha" : "beta"), place: url, article: article, seenAt: clock))
         switch outcome {
-        case .new(let id), .known(let id), .revised(let id, _): return id
+        case .new(let id), .known(let id), .revised(let id, _), .heldBack(let id): return id
         case .skipped(let reason): throw CocoaError(.fileWriteUnknown, userInfo: ["reason": reason])
         }
     }
