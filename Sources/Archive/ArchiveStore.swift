@@ -27,6 +27,8 @@ public actor ArchiveStore {
     private let lock: ArchiveLock
     /// Whether files were written since the last checkpoint (the dirty marker exists).
     private var dirty = false
+    /// Stories whose meta.json changed since the last `drainChanged()`.
+    private var changed = Set<String>()
     public private(set) var warnings: [OpenWarning] = []
     /// The warnings of the rebuild done while opening (readable without awaiting the actor).
     public nonisolated let openWarnings: [OpenWarning]
@@ -88,6 +90,13 @@ public actor ArchiveStore {
         guard !dirty else { return }
         try AtomicFile.write("index may lag behind the files; the next open rebuilds it\n", to: root.appendingPathComponent(Self.dirtyMarker))
         dirty = true
+    }
+
+    /// The stories whose meta.json changed since the last call (what the outputs must
+    /// re-render), and forgets them.
+    public func drainChanged() -> Set<String> {
+        defer { changed.removeAll() }
+        return changed
     }
 
     /// The number of archived stories.
@@ -303,6 +312,7 @@ public actor ArchiveStore {
         try AtomicFile.write(Self.encoder.encode(record), to: folder.appendingPathComponent("meta.json"))
         let current = try text ?? String(contentsOf: folder.appendingPathComponent("\(record.current.number).txt"), encoding: .utf8)
         try index.upsert(record, currentText: current)
+        changed.insert(record.id)
     }
 
     private func writeRevision(_ number: Int, of observation: Observation, in folder: String) throws {

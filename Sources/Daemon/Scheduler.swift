@@ -22,6 +22,9 @@ public final class Scheduler: Service {
         public var parallelSources = 16
         /// Longest sleep between two looks at the schedule (a reload is noticed within it).
         public var maxSleep: Duration = .seconds(1)
+        /// Shortest time between two renders of the outputs; polls archived in between are
+        /// rendered together.
+        public var renderInterval: TimeInterval = 5
 
         public init() {}
     }
@@ -115,6 +118,18 @@ public final class Scheduler: Service {
         var inFlight = Set<SourceID>()
         var stopping = false
         var ready = false
+        var pendingRender = true
+        var lastRender = Date.distantPast
+        func renderIfDue(force: Bool) async {
+            guard pendingRender, force || now().timeIntervalSince(lastRender) >= options.renderInterval else { return }
+            do {
+                try await run.render(store: store)
+            } catch {
+                logger.error("cannot render the outputs: \(error)")
+            }
+            pendingRender = false
+            lastRender = now()
+        }
 
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Event.self) { group in
@@ -126,11 +141,13 @@ public final class Scheduler: Service {
                         inFlight.remove(source.id)
                         var commitRun = FetchRun(configuration: currentConfiguration, fetcher: fetcher, logger: logger, now: now)
                         commitRun.planner = planner
-                        let report = await commitRun.commit([(source, harvest)], store: store)
+                        let report = await commitRun.commit([(source, harvest)], store: store, render: false)
+                        pendingRender = true
                         record(report, seconds: seconds)
                     case .tick:
                         if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
                         guard !stopping else { continue }
+                        await renderIfDue(force: false)
                         let date = now()
                         let states = run.readStates()
                         var due: [(id: SourceID, due: Date)] = []
@@ -179,6 +196,7 @@ public final class Scheduler: Service {
                 }
                 group.cancelAll()
             }
+            await renderIfDue(force: true)
         } onGracefulShutdown: { [logger, notifier] in
             notifier.send("STOPPING=1")
             logger.info("stopping: no new polls; finishing the polls in flight")

@@ -49,6 +49,14 @@ public struct FetchRun: Sendable {
         return await commit(Array(zip(sources, harvests)), store: store)
     }
 
+    /// Re-renders the outputs for the stories whose files changed since the last render (the
+    /// archive tracks them), from the archive alone.
+    public func render(store: ArchiveStore, states: [String: SourceState]? = nil) async throws {
+        let touched = await store.drainChanged()
+        try await OutputRenderer(configuration: configuration, now: now).render(
+            store: store, states: states ?? readStates(), touched: touched)
+    }
+
     /// Opens the configured archive, logging what it could not read.
     public func openStore() throws -> ArchiveStore {
         let store = try ArchiveStore(root: configuration.archive, feedID: configuration.feed.id)
@@ -80,11 +88,12 @@ public struct FetchRun: Sendable {
 
     /// Archives what the sources showed (in the given order, so dedup is deterministic), records
     /// validators and source states, and re-renders the outputs.
-    public func commit(_ harvested: [(Source, Harvest)], store: ArchiveStore) async -> RunReport {
+    /// - Parameter render: false leaves rendering to the caller (the daemon batches it; see
+    ///   `render(store:)`).
+    public func commit(_ harvested: [(Source, Harvest)], store: ArchiveStore, render: Bool = true) async -> RunReport {
         var states = readStates()
         var reports: [SourceReport] = []
         var archiveError: String?
-        var touched = Set<String>()
         for (source, var harvest) in harvested {
             var archived = true
             // Extraction health: an article far below the source's usual confidence does not
@@ -104,16 +113,12 @@ public struct FetchRun: Sendable {
                     switch try await store.ingest(observation, allowRevision: trusted) {
                     case .heldBack:
                         harvest.report.heldBack += 1
-                    case .new(let id):
+                    case .new:
                         harvest.report.new += 1
-                        touched.insert(id)
-                        if let related = try await store.story(id)?.related { touched.formUnion(related) }
-                    case .known(let id):
+                    case .known:
                         harvest.report.known += 1
-                        touched.insert(id)
-                    case .revised(let id, _):
+                    case .revised:
                         harvest.report.revised += 1
-                        touched.insert(id)
                     case .skipped: harvest.report.empty += 1
                     }
                 } catch {
@@ -134,7 +139,6 @@ public struct FetchRun: Sendable {
                         source: source.id, places: harvest.listed, windowStart: harvest.windowStart, now: now(),
                         grace: source.fetch.withdrawAfter)
                     harvest.report.withdrawn = withdrawn.count
-                    touched.formUnion(withdrawn)
                 } catch {
                     archiveError = archiveError ?? "cannot write to the archive: \(error)"
                 }
@@ -150,8 +154,7 @@ public struct FetchRun: Sendable {
         do {
             try await store.checkpoint()
             try SourceStates.write(states, archive: configuration.archive)
-            try await OutputRenderer(configuration: configuration, now: now).render(
-                store: store, states: states, touched: touched)
+            if render { try await self.render(store: store, states: states) }
         } catch {
             archiveError = archiveError ?? "cannot write the outputs: \(error)"
         }
@@ -182,6 +185,8 @@ public struct FetchRun: Sendable {
     func updatedState(_ old: SourceState?, source: Source, harvest: Harvest) -> SourceState {
         var state = old ?? SourceState(id: source.id, title: source.name, url: source.url)
         let now = now()
+        // Intervals run from the start of one poll to the start of the next.
+        let started = harvest.startedAt ?? now
         state.url = source.url
         state.lastAttempt = now
         var every = source.fetch.every
@@ -203,9 +208,9 @@ public struct FetchRun: Sendable {
             state.consecutiveFailures += 1
             state.nextPoll = planner.next(
                 after: .failure(failures: state.consecutiveFailures, retryAfter: harvest.error?.retryAfter),
-                every: every, now: now)
+                every: every, now: started)
         } else {
-            state.nextPoll = planner.next(after: .success(cacheLifetime: harvest.cacheLifetime), every: every, now: now)
+            state.nextPoll = planner.next(after: .success(cacheLifetime: harvest.cacheLifetime), every: every, now: started)
             state.lastErrorKind = nil
             if let mean = harvest.report.meanConfidence {
                 let samples = state.confidenceSamples ?? 0

@@ -26,6 +26,8 @@ public struct Harvest: Sendable {
     var validators: [URL: Validators] = [:]
     /// The source answered 304: nothing changed since the last poll.
     var notModified = false
+    /// When the poll started (the next poll is planned from here: `every` is start to start).
+    var startedAt: Date?
     /// The failure, when the source failed (for its kind and Retry-After).
     var error: FetchError?
     /// Caching headers of the source's answer (Cache-Control max-age, Expires) as the earliest
@@ -63,6 +65,7 @@ struct Harvester: Sendable {
 
     func harvest() async -> Harvest {
         var harvest = Harvest(report: SourceReport(sourceID: source.id))
+        harvest.startedAt = now()
         let response: FetchResponse
         do {
             response = try await fetcher.fetch(await conditionalRequest(for: source.url))
