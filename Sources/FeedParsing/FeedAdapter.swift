@@ -6,10 +6,16 @@ import FeedModel
 /// fallbacks applied (a permalink guid is the link when `<link>` is absent). Nothing is
 /// invented: absent values stay nil.
 ///
+/// `summary` is never filled from `content` (feedparser does fill it: its `summary` of an entry
+/// with only `content:encoded` or Atom `<content>` is the content). Herold keeps the two apart
+/// so that a consumer can tell "the feed gave a teaser" from "the feed gave the full text";
+/// whoever needs a teaser falls back to `content` itself (`entry.summary ?? entry.content`).
+/// The differential script counts this documented difference separately.
+///
 /// HTML in `summary`/`content` is passed on as HTML, with relative `href`/`src` resolved; it
 /// is not sanitized here — the sanitizer runs later, last on every content path (Extraction).
 enum FeedAdapter {
-    static func adapt(_ wire: WireFeed, documentURL: URL?, defaultTimeZone: TimeZone?) -> ParsedFeed {
+    static func adapt(_ wire: consuming WireFeed, documentURL: URL?, defaultTimeZone: TimeZone?) -> ParsedFeed {
         let zone =
             defaultTimeZone
             ?? ((wire.language?.lowercased().hasPrefix("de") ?? false) ? DateParser.berlin : DateParser.utc)
@@ -31,8 +37,13 @@ enum FeedAdapter {
             format: wire.format, bozo: wire.bozo, title: wire.title.map(plainTitle), link: feedLink,
             updated: nil, language: wire.language.map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 })
         feed.updated = date(wire.updated)
-        feed.entries.reserveCapacity(wire.entries.count)
-        for item in wire.entries {
+        // Each wire entry is released once adapted, so a large feed is not held twice.
+        var items = wire.entries
+        wire.entries = []
+        feed.entries.reserveCapacity(items.count)
+        for index in items.indices {
+            let item = items[index]
+            items[index] = WireEntry()
             var entry = FeedEntry()
             entry.id = (item.id ?? item.guid).map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 }
             entry.title = item.title.map(plainTitle)

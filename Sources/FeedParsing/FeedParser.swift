@@ -81,16 +81,22 @@ public enum FeedParser {
         let decoded = InputDecoder.decode(bytes, httpCharset: httpCharset)
         warnings += decoded.warnings
         var bozo = !warnings.isEmpty
-        var document = decoded.bytes
         let label = decoded.encoding.lowercased()
-        if !(label.contains("2022") || label.contains("utf-7") || label.contains("ebcdic")) {
+        let repairs = !(label.contains("2022") || label.contains("utf-7") || label.contains("ebcdic"))
+        // The repaired document is handed to the reader (which copies it) and not kept: the
+        // rare recovering re-read repeats the (deterministic, cheap) repair. This keeps one
+        // copy of a large feed fewer alive while the entries are built.
+        func document() -> [UInt8] { repairs ? XMLRepair.repair(decoded.bytes).bytes : decoded.bytes }
+        var readerOptions = XMLPullOptions(encoding: decoded.encoding, baseURL: url?.absoluteString)
+        let streaming: XMLPullReader
+        if repairs {
             let repair = XMLRepair.repair(decoded.bytes)
-            document = repair.bytes
             warnings += repair.warnings
             bozo = bozo || repair.bozo
+            streaming = XMLPullReader(bytes: repair.bytes, options: readerOptions)
+        } else {
+            streaming = XMLPullReader(bytes: decoded.bytes, options: readerOptions)
         }
-        var readerOptions = XMLPullOptions(encoding: decoded.encoding, baseURL: url?.absoluteString)
-        let streaming = XMLPullReader(bytes: document, options: readerOptions)
         var (wire, notAFeed) = XMLFeedParser.parse(streaming, documentURL: url, maxTextLength: options.maxTextLength)
         if streaming.failed, notAFeed == nil {
             // Ill-formed: libxml2's reader stops at the first error. Read again, recovering.
@@ -98,7 +104,7 @@ public enum FeedParser {
             warnings.append("not well-formed XML; recovered what could be read")
             warnings += streaming.diagnostics
             readerOptions.mode = .recoveringTree
-            let recovering = XMLPullReader(bytes: document, options: readerOptions)
+            let recovering = XMLPullReader(bytes: document(), options: readerOptions)
             let (recovered, recoveredNotAFeed) = XMLFeedParser.parse(
                 recovering, documentURL: url, maxTextLength: options.maxTextLength)
             if let recovered { wire = recovered }

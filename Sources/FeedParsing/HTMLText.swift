@@ -142,23 +142,35 @@ enum HTMLText {
         return out
     }
 
+    /// Leading and trailing white space removed (Unicode white space, as
+    /// `CharacterSet.whitespacesAndNewlines`). Works on scalars; the common case (nothing to
+    /// trim) returns the string itself.
     static func trimmed(_ text: String) -> String {
-        text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let scalars = text.unicodeScalars
+        guard let first = scalars.first, let last = scalars.last else { return text }
+        if !first.properties.isWhitespace, !last.properties.isWhitespace { return text }
+        guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return String(scalars[start...end])
     }
 
+    /// `&`, `<`, `>` and `"` as entity references. Works on UTF-8 bytes; a string without
+    /// any of them is returned as it is.
     static func escape(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out.append("&amp;")
-            case "<": out.append("&lt;")
-            case ">": out.append("&gt;")
-            case "\"": out.append("&quot;")
-            default: out.append(character)
+        let utf8 = text.utf8
+        guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(utf8.count + utf8.count / 8)
+        for byte in utf8 {
+            switch byte {
+            case 0x26: out.append(contentsOf: "&amp;".utf8)
+            case 0x3C: out.append(contentsOf: "&lt;".utf8)
+            case 0x3E: out.append(contentsOf: "&gt;".utf8)
+            case 0x22: out.append(contentsOf: "&quot;".utf8)
+            default: out.append(byte)
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Splits an RSS `author` value: `mail@x (Name)`, `Name <mail@x>`, `mail@x`, `Name`.
@@ -208,55 +220,70 @@ enum HTMLText {
     }()
 
     /// Rewrites relative `href` and `src` attribute values of an HTML fragment to absolute URLs.
+    /// `href` and `src` attribute values in an HTML fragment resolved against `base` (values
+    /// with a scheme and fragment-only values are kept). One pass over the UTF-8 bytes; the
+    /// fragment is returned as it is when nothing changes.
     static func resolvingURLs(inHTML html: String, base: URL?) -> String {
-        guard let base, html.contains("href") || html.contains("src") else { return html }
-        var out = ""
-        out.reserveCapacity(html.utf8.count + 64)
-        var rest = Substring(html)
-        while let match = nextURLAttribute(in: rest) {
-            out += rest[..<match.valueRange.lowerBound]
-            let value = String(rest[match.valueRange])
-            let decoded = decodeEntities(value)
+        guard let base else { return html }
+        let bytes = Array(html.utf8)
+        let n = bytes.count
+        var out: [UInt8] = []
+        var copied = 0
+        var i = 0
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C }
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        func isName(_ start: Int, _ name: StaticString) -> Bool {
+            let count = name.utf8CodeUnitCount
+            for k in 0..<count where bytes[start + k] | 0x20 != name.utf8Start[k] { return false }
+            return true
+        }
+        while i < n {
+            guard bytes[i] == 0x3D else {  // "="
+                i += 1
+                continue
+            }
+            var nameEnd = i
+            while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+            var nameStart = nameEnd
+            while nameStart > 0, isLetter(bytes[nameStart - 1]) { nameStart -= 1 }
+            let length = nameEnd - nameStart
+            guard nameStart > 0, isSpace(bytes[nameStart - 1]),
+                (length == 4 && isName(nameStart, "href")) || (length == 3 && isName(nameStart, "src"))
+            else {
+                i += 1
+                continue
+            }
+            var valueStart = i + 1
+            while valueStart < n, bytes[valueStart] == 0x20 { valueStart += 1 }
+            guard valueStart < n else { break }
+            let start: Int
+            let end: Int
+            let quote = bytes[valueStart]
+            if quote == 0x22 || quote == 0x27 {
+                start = valueStart + 1
+                guard let close = bytes[start...].firstIndex(of: quote) else {
+                    i += 1
+                    continue
+                }
+                end = close
+            } else {
+                start = valueStart
+                end = bytes[start...].firstIndex { $0 == 0x20 || $0 == 0x3E } ?? n
+            }
+            let decoded = decodeEntities(String(decoding: bytes[start..<end], as: UTF8.self))
             if !decoded.isEmpty, !decoded.hasPrefix("#"), URL(string: decoded)?.scheme == nil,
                 let resolved = resolveURL(decoded, base: base)
             {
-                out += escape(resolved.absoluteString)
-            } else {
-                out += value
+                if out.isEmpty { out.reserveCapacity(n + 256) }
+                out.append(contentsOf: bytes[copied..<start])
+                out.append(contentsOf: escape(resolved.absoluteString).utf8)
+                copied = end
             }
-            rest = rest[match.valueRange.upperBound...]
+            i = end
         }
-        out += rest
-        return out
+        if copied == 0 { return html }
+        out.append(contentsOf: bytes[copied...])
+        return String(decoding: out, as: UTF8.self)
     }
 
-    private static func nextURLAttribute(in text: Substring) -> (valueRange: Range<Substring.Index>, Void)? {
-        var search = text[...]
-        while let range = search.range(of: "=") {
-            // Attribute name before "=" (allowing spaces).
-            var nameEnd = range.lowerBound
-            while nameEnd > search.startIndex, text[text.index(before: nameEnd)] == " " { nameEnd = text.index(before: nameEnd) }
-            var nameStart = nameEnd
-            while nameStart > text.startIndex, text[text.index(before: nameStart)].isLetter {
-                nameStart = text.index(before: nameStart)
-            }
-            let name = text[nameStart..<nameEnd].lowercased()
-            var valueStart = range.upperBound
-            while valueStart < text.endIndex, text[valueStart] == " " { valueStart = text.index(after: valueStart) }
-            if name == "href" || name == "src", valueStart < text.endIndex,
-                nameStart > text.startIndex, text[text.index(before: nameStart)].isWhitespace
-            {
-                let quote = text[valueStart]
-                if quote == "\"" || quote == "'" {
-                    let start = text.index(after: valueStart)
-                    if let end = text[start...].firstIndex(of: quote) { return (start..<end, ()) }
-                } else {
-                    let end = text[valueStart...].firstIndex { $0 == " " || $0 == ">" } ?? text.endIndex
-                    return (valueStart..<end, ())
-                }
-            }
-            search = text[range.upperBound...]
-        }
-        return nil
-    }
 }

@@ -50,12 +50,18 @@ struct XMLFeedParser {
         var type: TextContent.Kind
         var unwrapDiv: Bool
         var text = ""
+        /// The serialization of the captured content, built only once a child element
+        /// appears (see ``markupValue``): most captures are plain text.
         var markup = ""
         var hasElements = false
         var names: [String?] = []
         var maxLength: Int
 
+        /// The captured content as markup: text escaped, child elements serialized.
+        var markupValue: String { hasElements ? markup : HTMLText.escape(text) }
+
         mutating func start(_ e: XMLPullElement) {
+            if !hasElements { markup = HTMLText.escape(text) }
             hasElements = true
             if unwrapDiv, names.isEmpty, e.localName == "div", markup.allSatisfy(\.isWhitespace) {
                 unwrapDiv = false
@@ -88,7 +94,7 @@ struct XMLFeedParser {
         mutating func append(_ value: String) {
             guard text.utf8.count < maxLength else { return }
             text += value
-            markup += HTMLText.escape(value)
+            if hasElements { markup += HTMLText.escape(value) }
         }
 
         static let voidElements: Set<String> = [
@@ -463,7 +469,7 @@ struct XMLFeedParser {
         let value: String
         var type = capture.type
         if type == .xhtml {
-            value = HTMLText.trimmed(capture.markup)
+            value = HTMLText.trimmed(capture.markupValue)
         } else if capture.hasElements {
             value = HTMLText.trimmed(capture.markup)
             if type == .text { type = .html }

@@ -11,7 +11,11 @@ public import Logging
 /// body size after decompression) and of `Options` (connect timeout, low-speed cutoff, header
 /// size, redirect count). Politeness is per host (`host:port`): at most
 /// `settings.hostConnections` transfers at once and `settings.hostDelay` between two starts;
-/// requests beyond that wait in the fetcher. TLS certificates are always verified.
+/// requests beyond that wait in the fetcher. Redirects are followed by the fetcher, not by
+/// libcurl, so each hop waits for the budget of the host it goes to (a redirect to another
+/// host counts against that host), and credentials are not carried to another host. TLS
+/// certificates are verified unless a request opts out (`verifiesTLS`, logged as a warning);
+/// a request may name its own proxy.
 ///
 /// Errors are `FetchError`s of a stable kind; 429 (and 503 with `Retry-After`) are
 /// `.rateLimited` with `retryAfter` set. Cancelling the awaiting task aborts the transfer and

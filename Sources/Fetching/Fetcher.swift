@@ -13,17 +13,29 @@ public struct FetchRequest: Sendable, Equatable {
     public var etag: String?
     /// Sent as `If-Modified-Since`.
     public var lastModified: String?
+    /// The proxy for this request (from the source's config), e.g. `http://proxy.example:3128`
+    /// or `socks5h://127.0.0.1:1080`; user and password may be in the URL and are never logged.
+    /// Nil: libcurl's default, i.e. the `http_proxy`/`https_proxy`/`no_proxy` environment.
+    /// With a proxy, `denyPrivateNetworks` judges the address of the proxy (the proxy, not
+    /// Herold, resolves the target).
+    public var proxy: URL?
+    /// Whether TLS certificates and host names are verified (default: always). `false` is a
+    /// per-source opt-out for a misconfigured server; every such request is logged at warning
+    /// level (`tls.verify=off`).
+    public var verifiesTLS: Bool
 
     /// A request; everything but the URL is optional.
     public init(
         url: URL, headers: [String: String] = [:], settings: FetchSettings = FetchSettings(), etag: String? = nil,
-        lastModified: String? = nil
+        lastModified: String? = nil, proxy: URL? = nil, verifiesTLS: Bool = true
     ) {
         self.url = url
         self.headers = headers
         self.settings = settings
         self.etag = etag
         self.lastModified = lastModified
+        self.proxy = proxy
+        self.verifiesTLS = verifiesTLS
     }
 }
 

@@ -1,7 +1,9 @@
 import CCurl
 import Foundation
 
-/// One request's curl easy handle and what it has received so far.
+/// One HTTP exchange of a request (the first, or one hop of its redirect chain): its curl
+/// easy handle and what it has received so far. curl does not follow redirects itself; the
+/// loop does, so that every hop waits for its own host's politeness budget.
 ///
 /// Owned by the transfer loop and confined to its thread (not `Sendable`): libcurl calls the
 /// write and header callbacks on that thread, from inside `curl_multi_perform`. The handle,
@@ -13,8 +15,18 @@ final class Transfer {
         case body, headers
     }
 
+    /// What a finished exchange leads to.
+    enum Outcome {
+        /// The request is answered (success or failure).
+        case finished(Result<FetchResponse, FetchError>)
+        /// A 3xx with a `Location`: the absolute target URL as curl resolved it.
+        case redirect(String)
+    }
+
     let id: UInt64
     let request: FetchRequest
+    /// The URL of this exchange (the request's, or a redirect target).
+    let url: URL
     let host: String
     let started: ContinuousClock.Instant
     let handle: UnsafeMutableRawPointer
@@ -31,14 +43,19 @@ final class Transfer {
     /// The peer address refused under `deny_private_networks`, if one was.
     private(set) var deniedAddress: String?
 
+    /// - Parameters:
+    ///   - url: this exchange's URL; `referer` the previous hop's, if any.
+    ///   - timeLeft: what remains of the request's total timeout, in seconds.
     init(
-        id: UInt64, request: FetchRequest, host: String, options: CurlFetcher.Options, started: ContinuousClock.Instant
+        id: UInt64, request: FetchRequest, url: URL, referer: URL?, host: String, options: CurlFetcher.Options,
+        started: ContinuousClock.Instant, timeLeft: TimeInterval
     ) throws(CurlFailure) {
         guard let handle = curl_easy_init() else {
             throw CurlFailure(operation: "curl_easy_init", message: "returned NULL")
         }
         self.id = id
         self.request = request
+        self.url = url
         self.host = host
         self.started = started
         self.handle = handle
@@ -47,7 +64,7 @@ final class Transfer {
         maxBody = max(0, request.settings.maxSize)
         maxHeaderBytes = max(1024, options.maxHeaderBytes)
         // From here on `deinit` runs if a setup call throws.
-        try configure(options)
+        try configure(options, referer: referer, timeLeft: timeLeft)
     }
 
     deinit {
@@ -64,25 +81,26 @@ final class Transfer {
 
     // MARK: Setup
 
-    private func configure(_ options: CurlFetcher.Options) throws(CurlFailure) {
+    private func configure(_ options: CurlFetcher.Options, referer: URL?, timeLeft: TimeInterval) throws(CurlFailure) {
         let settings = request.settings
-        try set(CURLOPT_URL, request.url.absoluteString)
+        try set(CURLOPT_URL, url.absoluteString)
         try set(CURLOPT_NOSIGNAL, 1)
         try set(CURLOPT_HTTPGET, 1)
         try set(CURLOPT_ERRORBUFFER, pointer: UnsafeMutableRawPointer(errorBuffer))
         // Only http and https, for the first URL and for every redirect.
         try set(CURLOPT_PROTOCOLS_STR, "http,https")
         try set(CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
-        try set(CURLOPT_FOLLOWLOCATION, 1)
-        try set(CURLOPT_MAXREDIRS, max(0, options.maxRedirects))
-        try set(CURLOPT_AUTOREFERER, 1)
-        // TLS verification is always on.
-        try set(CURLOPT_SSL_VERIFYPEER, 1)
-        try set(CURLOPT_SSL_VERIFYHOST, 2)
+        // Redirects are followed by the loop, hop by hop (see `Outcome.redirect`).
+        try set(CURLOPT_FOLLOWLOCATION, 0)
+        if let referer { try set(CURLOPT_REFERER, referer.absoluteString) }
+        // TLS verification is on unless the source opted out (the loop logs a warning).
+        try set(CURLOPT_SSL_VERIFYPEER, request.verifiesTLS ? 1 : 0)
+        try set(CURLOPT_SSL_VERIFYHOST, request.verifiesTLS ? 2 : 0)
+        if let proxy = request.proxy { try set(CURLOPT_PROXY, proxy.absoluteString) }
         // Every encoding this libcurl can decode; the write callback sees decoded bytes.
         try set(CURLOPT_ACCEPT_ENCODING, "")
         // Limits.
-        let total = max(0.001, settings.timeout)
+        let total = max(0.001, min(settings.timeout, timeLeft))
         try set(CURLOPT_TIMEOUT_MS, Self.milliseconds(total))
         try set(CURLOPT_CONNECTTIMEOUT_MS, Self.milliseconds(min(options.connectTimeout, total)))
         if options.lowSpeedLimit > 0 {
@@ -120,11 +138,14 @@ final class Transfer {
     }
 
     /// The request headers: the source's own, then the validators of a conditional GET.
-    /// Values with a line break are dropped (header injection).
+    /// Values with a line break are dropped (header injection). After a redirect to another
+    /// host, credentials (`Authorization`, `Cookie`) are not sent (as libcurl does).
     private func makeHeaderList() throws(CurlFailure) -> UnsafeMutablePointer<curl_slist>? {
         var lines: [String] = []
+        let crossHost = url.politenessKey != request.url.politenessKey
         for (name, value) in request.headers.sorted(by: { $0.key < $1.key }) {
             guard Self.isSafe(name), Self.isSafe(value), !name.isEmpty, !name.contains(":") else { continue }
+            if crossHost, ["authorization", "cookie"].contains(name.lowercased()) { continue }
             if name.lowercased() == "user-agent" {
                 try set(CURLOPT_USERAGENT, value)
                 continue
@@ -237,35 +258,35 @@ final class Transfer {
     // MARK: Outcome
 
     /// What the finished transfer amounts to, given curl's result code.
-    func outcome(_ code: CURLcode, now: Date) -> Result<FetchResponse, FetchError> {
+    func outcome(_ code: CURLcode, now: Date) -> Outcome {
+        // Errors name the URL requested (`FetchError.url`); HTTP answers the URL of this hop.
         let url = request.url
         switch overflow {
         case .body:
-            return .failure(
-                FetchError(kind: .tooLarge, url: url, message: "body larger than \(maxBody) bytes"))
+            return .finished(.failure(FetchError(kind: .tooLarge, url: url, message: "body larger than \(maxBody) bytes")))
         case .headers:
-            return .failure(
-                FetchError(kind: .tooLarge, url: url, message: "response head larger than \(maxHeaderBytes) bytes"))
+            return .finished(
+                .failure(
+                    FetchError(kind: .tooLarge, url: url, message: "response head larger than \(maxHeaderBytes) bytes")))
         case nil:
             break
         }
         if let deniedAddress {
-            return .failure(
-                FetchError(
-                    kind: .connect, url: url,
-                    message: "refused to connect to the private address \(deniedAddress) (deny_private_networks)"))
+            return .finished(
+                .failure(
+                    FetchError(
+                        kind: .connect, url: url,
+                        message: "refused to connect to the private address \(deniedAddress) (deny_private_networks)")))
         }
         guard code == CURLE_OK else {
             let detail = errorDetail ?? String(cString: curl_easy_strerror(code))
-            return .failure(FetchError(kind: Curl.kind(of: code), url: url, message: detail))
+            return .finished(.failure(FetchError(kind: Curl.kind(of: code), url: url, message: detail)))
         }
         var status = 0
-        var effective: UnsafeMutablePointer<CChar>?
         do throws(CurlFailure) {
             try Curl.check(herold_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status), "CURLINFO_RESPONSE_CODE")
-            try Curl.check(herold_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &effective), "CURLINFO_EFFECTIVE_URL")
         } catch {
-            return .failure(error.fetchError(for: url))
+            return .finished(.failure(error.fetchError(for: url)))
         }
         if request.settings.denyPrivateNetworks {
             // A reused connection was opened without the socket check: judge the peer again.
@@ -273,14 +294,22 @@ final class Transfer {
             let known = (try? Curl.check(herold_easy_getinfo_string(handle, CURLINFO_PRIMARY_IP, &peer), "CURLINFO_PRIMARY_IP")) != nil
             let address = known ? peer.map { String(cString: $0) } ?? "" : ""
             if AddressPolicy.isDenied(text: address) ?? true {
-                return .failure(
-                    FetchError(
-                        kind: .connect, url: url,
-                        message: "refused the private address \(address) (deny_private_networks)"))
+                return .finished(
+                    .failure(
+                        FetchError(
+                            kind: .connect, url: url,
+                            message: "refused the private address \(address) (deny_private_networks)")))
             }
         }
-        let finalURL = effective.flatMap { URL(string: String(cString: $0)) } ?? url
-        let response = FetchResponse(url: finalURL, status: status, headers: headers, body: body)
-        return ResponseRules.classify(response, now: now)
+        if [301, 302, 303, 307, 308].contains(status) {
+            var target: UnsafeMutablePointer<CChar>?
+            if (try? Curl.check(herold_easy_getinfo_string(handle, CURLINFO_REDIRECT_URL, &target), "CURLINFO_REDIRECT_URL"))
+                != nil, let target
+            {
+                return .redirect(String(cString: target))
+            }
+        }
+        let response = FetchResponse(url: self.url, status: status, headers: headers, body: body)
+        return .finished(ResponseRules.classify(response, now: now))
     }
 }

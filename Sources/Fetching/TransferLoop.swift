@@ -11,6 +11,20 @@ struct Submission: Sendable {
     let continuation: CheckedContinuation<Result<FetchResponse, FetchError>, Never>
 }
 
+/// A submission waiting for (or using) its host's budget: the first request, or one hop of
+/// its redirect chain. Every hop queues behind the budget of the host it goes to.
+struct Pending {
+    let submission: Submission
+    /// The URL of this hop.
+    let url: URL
+    /// The previous hop's URL (sent as `Referer`), nil for the first request.
+    let referer: URL?
+    /// Redirects followed so far.
+    let redirects: Int
+    /// When the first hop started (the total timeout covers the whole chain); nil before.
+    let firstStarted: ContinuousClock.Instant?
+}
+
 /// What tasks and the loop thread share: the inbox of new requests and cancellations, under
 /// one lock. Everything else of the loop (curl handles, queues) lives on its thread only.
 final class LoopInbox: Sendable {
@@ -127,9 +141,9 @@ final class TransferLoop {
     private let logger: Logger
     private let multi: MultiHandle
     private let clock = ContinuousClock()
-    private var pacer = HostPacer<Submission>()
-    /// Transfers in flight, by easy handle, with the submission each answers.
-    private var active: [UnsafeMutableRawPointer: (transfer: Transfer, submission: Submission)] = [:]
+    private var pacer = HostPacer<Pending>()
+    /// Transfers in flight, by easy handle, with the hop each performs.
+    private var active: [UnsafeMutableRawPointer: (transfer: Transfer, pending: Pending)] = [:]
     private var handleByID: [UInt64: UnsafeMutableRawPointer] = [:]
 
     private init(inbox: LoopInbox, options: CurlFetcher.Options, logger: Logger, multi: MultiHandle) {
@@ -191,21 +205,70 @@ final class TransferLoop {
                 .failure(FetchError(kind: .invalidURL, url: url, message: "only http and https URLs are fetched")))
             return
         }
-        let settings = submission.request.settings
+        if !submission.request.verifiesTLS {
+            logger.warning(
+                "TLS certificate verification is OFF for this request (per-source opt-out)",
+                metadata: ["http.host": "\(url.host ?? "")", "tls.verify": "off"])
+        }
+        enqueue(Pending(submission: submission, url: url, referer: nil, redirects: 0, firstStarted: nil))
+    }
+
+    /// Queues a hop behind the budget of the host it goes to.
+    private func enqueue(_ pending: Pending) {
+        let settings = pending.submission.request.settings
         pacer.enqueue(
-            submission, host: url.politenessKey, limit: settings.hostConnections,
+            pending, host: pending.url.politenessKey, limit: settings.hostConnections,
             spacing: .milliseconds(Int64((max(0, settings.hostDelay) * 1000).rounded())))
+    }
+
+    /// Where a redirect may go: an http/https URL within the redirect limit.
+    private func follow(_ pending: Pending, to target: String) -> Result<Pending, FetchError> {
+        let request = pending.submission.request
+        guard pending.redirects < options.maxRedirects else {
+            return .failure(
+                FetchError(
+                    kind: .redirectRefused, url: request.url,
+                    message: "more than \(options.maxRedirects) redirects (last to \(target))"))
+        }
+        guard let url = URL(string: target), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
+            url.host != nil
+        else {
+            return .failure(
+                FetchError(kind: .redirectRefused, url: request.url, message: "redirect to a non-http(s) URL refused"))
+        }
+        return .success(
+            Pending(
+                submission: pending.submission, url: url, referer: pending.url, redirects: pending.redirects + 1,
+                firstStarted: pending.firstStarted))
     }
 
     /// Starts every queued request its host's budget allows now.
     private func startReady() {
         let now = clock.now
-        for (submission, host) in pacer.takeReady(now: now) {
+        for (waiting, host) in pacer.takeReady(now: now) {
+            let submission = waiting.submission
+            let firstStarted = waiting.firstStarted ?? now
+            let pending = Pending(
+                submission: submission, url: waiting.url, referer: waiting.referer, redirects: waiting.redirects,
+                firstStarted: firstStarted)
+            let spent = firstStarted.duration(to: now)
+            let timeLeft =
+                submission.request.settings.timeout - Double(spent.components.seconds)
+                - Double(spent.components.attoseconds) / 1e18
+            guard timeLeft > 0 else {
+                pacer.finish(host: host, now: now)
+                inbox.finish(
+                    submission,
+                    .failure(
+                        FetchError(kind: .timeout, url: submission.request.url, message: "timed out following redirects")))
+                continue
+            }
             do throws(CurlFailure) {
                 let transfer = try Transfer(
-                    id: submission.id, request: submission.request, host: host, options: options, started: now)
+                    id: submission.id, request: submission.request, url: pending.url, referer: pending.referer,
+                    host: host, options: options, started: now, timeLeft: timeLeft)
                 try Curl.check(curl_multi_add_handle(multi.pointer, transfer.handle), "curl_multi_add_handle")
-                active[transfer.handle] = (transfer, submission)
+                active[transfer.handle] = (transfer, pending)
                 handleByID[submission.id] = transfer.handle
             } catch {
                 pacer.finish(host: host, now: now)
@@ -231,8 +294,12 @@ final class TransferLoop {
             guard message.pointee.msg == CURLMSG_DONE, let handle = message.pointee.easy_handle,
                 let transfer = active[handle]?.transfer
             else { continue }
-            let result = transfer.outcome(message.pointee.data.result, now: options.now())
-            end(handle, result)
+            switch transfer.outcome(message.pointee.data.result, now: options.now()) {
+            case .finished(let result):
+                end(handle, result)
+            case .redirect(let target):
+                end(handle, redirectTo: target)
+            }
             ended += 1
         }
         return ended
@@ -240,13 +307,31 @@ final class TransferLoop {
 
     /// Detaches a transfer, frees its handle, releases its host budget and answers it.
     private func end(_ handle: UnsafeMutableRawPointer, _ result: Result<FetchResponse, FetchError>) {
-        guard let (transfer, submission) = active.removeValue(forKey: handle) else { return }
+        guard let (transfer, pending) = detach(handle) else { return }
+        log(transfer, result, now: clock.now)
+        inbox.finish(pending.submission, result)
+    }
+
+    /// Detaches a transfer that answered with a redirect and queues the next hop behind its
+    /// host's budget (or fails the request when the redirect is refused).
+    private func end(_ handle: UnsafeMutableRawPointer, redirectTo target: String) {
+        guard let (transfer, pending) = detach(handle) else { return }
+        switch follow(pending, to: target) {
+        case .success(let next):
+            enqueue(next)
+        case .failure(let error):
+            log(transfer, .failure(error), now: clock.now)
+            inbox.finish(pending.submission, .failure(error))
+        }
+    }
+
+    /// Removes a transfer from the multi handle and releases its host budget.
+    private func detach(_ handle: UnsafeMutableRawPointer) -> (Transfer, Pending)? {
+        guard let (transfer, pending) = active.removeValue(forKey: handle) else { return nil }
         try? Curl.check(curl_multi_remove_handle(multi.pointer, handle), "curl_multi_remove_handle")
         handleByID[transfer.id] = nil
-        let now = clock.now
-        pacer.finish(host: transfer.host, now: now)
-        log(transfer, result, now: now)
-        inbox.finish(submission, result)
+        pacer.finish(host: transfer.host, now: clock.now)
+        return (transfer, pending)
     }
 
     private func log(_ transfer: Transfer, _ result: Result<FetchResponse, FetchError>, now: ContinuousClock.Instant) {
@@ -271,7 +356,7 @@ final class TransferLoop {
     private func cancel(_ id: UInt64) {
         if let handle = handleByID[id], let url = active[handle]?.transfer.request.url {
             end(handle, .failure(FetchError(kind: .other, url: url, message: FetchError.cancelledMessage)))
-        } else if let submission = pacer.removeWaiting(where: { $0.id == id }) {
+        } else if let submission = pacer.removeWaiting(where: { $0.submission.id == id })?.submission {
             inbox.finish(
                 submission,
                 .failure(FetchError(kind: .other, url: submission.request.url, message: FetchError.cancelledMessage)))
@@ -282,7 +367,7 @@ final class TransferLoop {
         for (handle, entry) in active {
             end(handle, .failure(FetchError(kind: .other, url: entry.transfer.request.url, message: message)))
         }
-        for submission in pacer.removeAllWaiting() {
+        for submission in pacer.removeAllWaiting().map(\.submission) {
             inbox.finish(submission, .failure(FetchError(kind: .other, url: submission.request.url, message: message)))
         }
     }

@@ -22,6 +22,9 @@ public final class XMLPullReader {
     private let sink: XMLPullErrorSink
     private var pendingEnd = false
     private var finished = false
+    /// Names and namespace URIs by address: libxml2's reader hands them out from its
+    /// dictionary, one address per distinct string, so each is converted to a `String` once.
+    private var interned: [UnsafePointer<xmlChar>: String] = [:]
 
     /// libxml2's diagnostics (well-formedness errors), at most ``XMLPullOptions/maxDiagnostics``.
     public var diagnostics: [String] { sink.messages }
@@ -39,8 +42,8 @@ public final class XMLPullReader {
         sink = XMLPullErrorSink(limit: options.maxDiagnostics)
         // libxml2 reads memory input in place (no copy), so the bytes must outlive the reader.
         buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
-        bytes.withUnsafeBufferPointer { source in
-            for index in 0..<source.count { buffer[index] = CChar(bitPattern: source[index]) }
+        bytes.withUnsafeBytes { source in
+            UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
         }
         let flags = Int32(
             XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
@@ -114,23 +117,43 @@ public final class XMLPullReader {
 
     private func currentElement(_ reader: xmlTextReaderPtr) -> XMLPullElement {
         var element = XMLPullElement(
-            localName: Self.string(xmlTextReaderConstLocalName(reader)) ?? "",
-            namespaceURI: Self.string(xmlTextReaderConstNamespaceUri(reader)),
-            qualifiedName: Self.string(xmlTextReaderConstName(reader)) ?? "")
+            localName: name(xmlTextReaderConstLocalName(reader)) ?? "",
+            namespaceURI: name(xmlTextReaderConstNamespaceUri(reader)),
+            qualifiedName: name(xmlTextReaderConstName(reader)) ?? "")
         if xmlTextReaderHasAttributes(reader) == 1 {
             while xmlTextReaderMoveToNextAttribute(reader) == 1 {
-                let namespace = Self.string(xmlTextReaderConstNamespaceUri(reader))
-                let qualified = Self.string(xmlTextReaderConstName(reader)) ?? ""
+                let namespace = name(xmlTextReaderConstNamespaceUri(reader))
+                let qualified = name(xmlTextReaderConstName(reader)) ?? ""
                 if namespace == XMLPullElement.xmlnsNamespace || qualified == "xmlns" { continue }
                 element.attributes.append(
                     XMLPullAttribute(
-                        localName: Self.string(xmlTextReaderConstLocalName(reader)) ?? "",
+                        localName: name(xmlTextReaderConstLocalName(reader)) ?? "",
                         namespaceURI: namespace, qualifiedName: qualified,
                         value: Self.string(xmlTextReaderConstValue(reader)) ?? ""))
             }
             xmlTextReaderMoveToElement(reader)
         }
         return element
+    }
+
+    /// A dictionary string of the reader (a name or namespace URI), converted once.
+    private func name(_ pointer: UnsafePointer<xmlChar>?) -> String? {
+        guard let pointer else { return nil }
+        // The bytes are compared as well, so a reused address (were a name ever not from the
+        // dictionary) can never yield a stale string.
+        if let known = interned[pointer], Self.equals(known, pointer) { return known }
+        let value = Self.string(pointer)!
+        if interned.count < 4096 { interned[pointer] = value }
+        return value
+    }
+
+    private static func equals(_ string: String, _ pointer: UnsafePointer<xmlChar>) -> Bool {
+        var index = 0
+        for byte in string.utf8 {
+            guard pointer[index] == byte else { return false }
+            index += 1
+        }
+        return pointer[index] == 0
     }
 
     private static func string(_ pointer: UnsafePointer<xmlChar>?) -> String? {
