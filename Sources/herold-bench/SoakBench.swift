@@ -54,7 +54,7 @@ struct SoakBench: AsyncParsableCommand {
         guard FileManager.default.isExecutableFile(atPath: herold) else {
             throw ValidationError("\(herold) is not an executable; build it with `swift build -c release --product herold`")
         }
-        // Each feed has three items; one in ten feeds gets a new item every poll.
+        // Each feed has three items; one in ten feeds gets a new item every `every` seconds.
         let server = try LoopbackHTTPServer { request in
             let n = Int(request.path.split(separator: "/").last?.split(separator: ".").first ?? "") ?? 0
             let round = Int(Date().timeIntervalSince1970 / Double(every))
@@ -109,7 +109,8 @@ struct SoakBench: AsyncParsableCommand {
         // Idle phase: reload with hourly polls; nothing is due for the rest of the run.
         try writeConfig(every: 3600)
         kill(pid, SIGHUP)
-        try await Task.sleep(for: .seconds(5))
+        // Polls already planned on the old interval still happen once: wait them out.
+        try await Task.sleep(for: .seconds(Double(every) + 20))
         let idleStart = Self.read(pid, start: start)
         try await Task.sleep(for: .seconds(idle))
         let idleEnd = Self.read(pid, start: start)
