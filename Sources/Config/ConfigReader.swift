@@ -20,7 +20,7 @@ struct ConfigReader {
     static let serveKeys = ["listen"]
     static let fetchKeys = [
         "adaptive", "deny_private_networks", "every", "host_connections", "host_delay", "max_every", "max_size",
-        "min_every", "timeout", "user_agent", "withdraw_after",
+        "min_every", "proxy", "timeout", "tls_verify", "user_agent", "withdraw_after",
     ]
     static let sourceOnlyKeys = ["content", "full_text", "headers", "id", "kind", "links", "name", "strip", "url"]
 
@@ -209,6 +209,16 @@ struct ConfigReader {
             settings.denyPrivateNetworks = value
         }
         if let node = block["adaptive"], let value = bool(node, "\(path).adaptive") { settings.adaptive = value }
+        if let node = block["proxy"], let value = string(node, "\(path).proxy") {
+            if let url = URL(string: value), let scheme = url.scheme?.lowercased(),
+                ["http", "https", "socks5", "socks5h"].contains(scheme), url.host != nil
+            {
+                settings.proxy = url
+            } else {
+                report(node, "\(path).proxy", "expected a proxy URL such as http://proxy.example:3128, got \"\(value)\"")
+            }
+        }
+        if let node = block["tls_verify"], let value = bool(node, "\(path).tls_verify") { settings.tlsVerify = value }
         if let node = block["min_every"], let value = duration(node, "\(path).min_every", minimum: 10) {
             settings.minEvery = value
         }

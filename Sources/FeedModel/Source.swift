@@ -36,6 +36,11 @@ public struct FetchSettings: Sendable, Equatable {
     /// How long a story must be missing from every source that listed it (while those sources
     /// are healthy) before it is marked withdrawn, in seconds.
     public var withdrawAfter: TimeInterval = 3 * 86400
+    /// An HTTP(S) proxy for this source's requests (nil: libcurl's default, i.e. the
+    /// `http_proxy`/`https_proxy`/`no_proxy` environment).
+    public var proxy: URL?
+    /// TLS certificate verification; turning it off is logged as a warning on every request.
+    public var tlsVerify: Bool = true
     /// The User-Agent header sent with every request.
     public var userAgent: String = "Herold/0.1 (+https://github.com/herold-feeds/herold)"
 

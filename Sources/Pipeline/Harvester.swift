@@ -112,7 +112,10 @@ struct Harvester: Sendable {
     }
 
     func request(for url: URL) -> FetchRequest {
-        FetchRequest(url: url, headers: source.headers, settings: source.fetch)
+        var request = FetchRequest(url: url, headers: source.headers, settings: source.fetch)
+        request.proxy = source.fetch.proxy
+        request.verifiesTLS = source.fetch.tlsVerify
+        return request
     }
 
     /// A GET made conditional with the validators stored for the URL, if any.

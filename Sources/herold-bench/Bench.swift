@@ -12,5 +12,5 @@ struct Bench: AsyncParsableCommand {
     )
 
     /// Every benchmark; each lives in its own file.
-    static let benchmarks: [any ParsableCommand.Type] = [ArchiveBench.self, RenderBench.self, ExtractBench.self, ParseBench.self, FetchBench.self]
+    static let benchmarks: [any ParsableCommand.Type] = [ArchiveBench.self, ParseBench.self, FetchBench.self, RenderBench.self, ExtractBench.self, SoakBench.self]
 }

@@ -23,7 +23,11 @@ struct ConfigOptions: ParsableArguments {
     /// Loads and validates the configuration; on error prints every problem and exits 78 (EX_CONFIG).
     func load() throws -> Configuration {
         do {
-            return try ConfigLoader.load(from: URL(fileURLWithPath: config))
+            let configuration = try ConfigLoader.load(from: URL(fileURLWithPath: config))
+            for source in configuration.sources where !source.fetch.tlsVerify {
+                printError("warning: \(config): source \(source.id): tls_verify is off — certificates are NOT checked")
+            }
+            return configuration
         } catch {
             for issue in error.issues { printError("error: \(issue)") }
             printError("\(config): \(error.issues.count) error\(error.issues.count == 1 ? "" : "s")")

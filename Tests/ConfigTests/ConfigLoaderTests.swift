@@ -56,6 +56,8 @@ struct ConfigLoaderTests {
                 content: "#main"
                 strip: ".share"
                 deny_private_networks: true
+                proxy: "http://proxy.example:3128"
+                tls_verify: false
             """)
         #expect(configuration.archive.path == "/srv/herold/data/archive")
         #expect(configuration.feed.title == "Nachrichten")
@@ -88,6 +90,9 @@ struct ConfigLoaderTests {
         #expect(page.fetch.every == 1800, "inherits defaults.every")
         #expect(page.fetch.denyPrivateNetworks)
         #expect(!page.fullText)
+        #expect(page.fetch.proxy?.absoluteString == "http://proxy.example:3128")
+        #expect(!page.fetch.tlsVerify)
+        #expect(tfm.fetch.tlsVerify && tfm.fetch.proxy == nil)
     }
 
     @Test("an absolute archive path is kept, the default is archive/ beside the file")
