@@ -1,3 +1,4 @@
+import Archive
 import Foundation
 import Glibc
 import TestSupport
@@ -134,5 +135,21 @@ struct ProcessTests {
         let log = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(log.contains("reload rejected"), "the invalid reload is logged")
         #expect(log.split(separator: "\n").allSatisfy { $0.hasPrefix("<") }, "journald priority prefixes under systemd")
+
+        // After SIGTERM the archive is whole: every revision's text matches its recorded hash,
+        // no temporary file is left, and the index was checkpointed (no dirty marker).
+        let archive = folder.appendingPathComponent("archive")
+        #expect(!FileManager.default.fileExists(atPath: archive.appendingPathComponent(".index-dirty").path))
+        let store = try ArchiveStore(root: archive, feedID: "tag:herold.test,2026:run")
+        let stories = try await store.allStories()
+        #expect(!stories.isEmpty)
+        for story in stories {
+            for revision in story.revisions {
+                let text = try store.revisionText(of: story, revision: revision.number)
+                #expect(contentHash(of: text) == revision.hash, "torn revision \(revision.number) of \(story.id)")
+            }
+            let files = try FileManager.default.contentsOfDirectory(atPath: archive.appendingPathComponent(story.folder).path)
+            #expect(!files.contains { AtomicFile.isTemporary($0) })
+        }
     }
 }
