@@ -120,6 +120,27 @@ public final class Scheduler: Service {
         var ready = false
         var pendingRender = true
         var lastRender = Date.distantPast
+        var harvested: [(Source, Harvest, TimeInterval)] = []
+        // sources.json as last written; only commits change it while the scheduler runs (it
+        // holds the archive's lock), so it is read again only after one.
+        var cachedStates: [String: SourceState]?
+        func commitHarvested() async {
+            guard !harvested.isEmpty else { return }
+            let batch = harvested
+            harvested.removeAll()
+            var commitRun = FetchRun(configuration: currentConfiguration, fetcher: fetcher, logger: logger, now: now)
+            commitRun.planner = planner
+            let report = await commitRun.commit(batch.map { ($0.0, $0.1) }, store: store, render: false)
+            for (source, _, _) in batch { inFlight.remove(source.id) }
+            cachedStates = nil
+            pendingRender = true
+            for (index, sourceReport) in report.sources.enumerated() {
+                let single = RunReport(
+                    sources: [sourceReport], archiveError: index == 0 ? report.archiveError : nil,
+                    storyCount: report.storyCount)
+                record(single, seconds: batch[index].2)
+            }
+        }
         func renderIfDue(force: Bool) async {
             guard pendingRender, force || now().timeIntervalSince(lastRender) >= options.renderInterval else { return }
             do {
@@ -138,18 +159,18 @@ public final class Scheduler: Service {
                     heartbeat.beat()
                     switch event {
                     case .harvested(let source, let harvest, let seconds):
-                        inFlight.remove(source.id)
-                        var commitRun = FetchRun(configuration: currentConfiguration, fetcher: fetcher, logger: logger, now: now)
-                        commitRun.planner = planner
-                        let report = await commitRun.commit([(source, harvest)], store: store, render: false)
-                        pendingRender = true
-                        record(report, seconds: seconds)
+                        // Archived with the next tick, together with whatever else finished by
+                        // then: one read and one write of sources.json per batch, not per poll.
+                        harvested.append((source, harvest, seconds))
+                        if stopping && inFlight.count == harvested.count { await commitHarvested() }
                     case .tick:
+                        await commitHarvested()
                         if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
                         guard !stopping else { continue }
                         await renderIfDue(force: false)
                         let date = now()
-                        let states = run.readStates()
+                        if cachedStates == nil { cachedStates = run.readStates() }
+                        let states = cachedStates ?? [:]
                         var due: [(id: SourceID, due: Date)] = []
                         for source in currentConfiguration.sources {
                             let slot = states[source.id]?.nextPoll
@@ -196,6 +217,7 @@ public final class Scheduler: Service {
                 }
                 group.cancelAll()
             }
+            await commitHarvested()
             await renderIfDue(force: true)
         } onGracefulShutdown: { [logger, notifier] in
             notifier.send("STOPPING=1")

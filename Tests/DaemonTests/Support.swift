@@ -17,7 +17,7 @@ final class TestClock: Sendable {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         date.withLock { $0 = $0.addingTimeInterval(max(seconds, 0.001)) }
         // Let the poll tasks run: simulated time passes only while the scheduler waits.
-        for _ in 0..<20 { await Task.yield() }
+        for _ in 0..<50 { await Task.yield() }
     }
 }
 
