@@ -22,6 +22,8 @@ public final class Scheduler: Service {
         public var parallelSources = 16
         /// Longest sleep between two looks at the schedule (a reload is noticed within it).
         public var maxSleep: Duration = .seconds(1)
+        /// How often the schedule is looked at while every poll slot is taken.
+        public var busyTick: Duration = .milliseconds(50)
         /// Shortest time between two renders of the outputs; polls archived in between are
         /// rendered together.
         public var renderInterval: TimeInterval = 5
@@ -205,6 +207,9 @@ public final class Scheduler: Service {
                         if let pending {
                             let seconds = pending.timeIntervalSince(now())
                             if seconds < Double(wait.components.seconds) { wait = .milliseconds(max(0, Int64(seconds * 1000))) }
+                            // Sources already due wait only for a free slot: look again shortly
+                            // (finished polls are archived on that tick), never spin.
+                            if inFlight.count >= options.parallelSources { wait = max(wait, options.busyTick) }
                         }
                         let sleep = self.sleep
                         let interval = wait
