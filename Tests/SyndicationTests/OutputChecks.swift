@@ -141,7 +141,8 @@ enum AtomReader {
     static var schema: URL { Fixtures.local("SyndicationTests", "atom.rng") }
 
     static func tool(_ name: String) -> String? {
-        for folder in ["/usr/bin", "/usr/local/bin", "/bin"] where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+        let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+        for folder in path.split(separator: ":") where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
             return "\(folder)/\(name)"
         }
         return nil
@@ -173,7 +174,8 @@ enum AtomReader {
 
     /// A Python interpreter with feedparser, or nil.
     static func feedparserPython() -> String? {
-        for python in ["/usr/bin/python3", "/usr/local/bin/python3", "/root/.pyenv/shims/python3"]
+        // The python3 on PATH (where `pip install feedparser` put it), else the system one.
+        for python in [tool("python3"), "/usr/bin/python3"].compactMap({ $0 })
         where FileManager.default.isExecutableFile(atPath: python) {
             if let result = try? run(python, ["-c", "import feedparser"]), result.status == 0 { return python }
         }
