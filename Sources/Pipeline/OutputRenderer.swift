@@ -23,7 +23,7 @@ public struct OutputRenderer: Sendable {
         try await renderSite(store: store, touched: touched)
     }
 
-    func renderSite(store: ArchiveStore, touched: Set<String>?) async throws {
+    public func renderSite(store: ArchiveStore, touched: Set<String>?) async throws {
         let root = configuration.archive
         let title = configuration.feed.title
         let full = touched == nil || !FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path)
@@ -57,10 +57,11 @@ public struct OutputRenderer: Sendable {
     }
 
     /// feed.atom with its RFC 5005 archive documents, feed.json and the per-source feeds
-    /// (`FeedPublisher`: incremental, only what `touched` changed is rewritten).
+    /// (`FeedPublisher`: incremental, only what `touched` changed is rewritten). Returns the
+    /// files written, relative to the archive root.
     @discardableResult
-    func renderFeed(store: ArchiveStore, states: [String: SourceState], touched: Set<String>?) async throws
-        -> FeedPublisher.Report
+    public func renderFeed(store: ArchiveStore, states: [String: SourceState], touched: Set<String>?) async throws
+        -> [String]
     {
         var sources: [String: SourceInfo] = [:]
         for (id, state) in states {
@@ -72,6 +73,6 @@ public struct OutputRenderer: Sendable {
             id: configuration.feed.id, title: configuration.feed.title, selfURL: configuration.feed.selfURL,
             entries: configuration.feed.entries)
         let publisher = FeedPublisher(root: configuration.archive, options: FeedPublisher.Options(feed: settings), now: now)
-        return try await publisher.publish(store: store, sources: sources, touched: touched)
+        return try await publisher.publish(store: store, sources: sources, touched: touched).written
     }
 }

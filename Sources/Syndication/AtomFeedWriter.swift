@@ -268,14 +268,37 @@ public enum AtomFeedWriter {
         return xml
     }
 
-    /// The first paragraph of the text, cut at a word boundary near 300 characters.
+    /// The first paragraph of the text (paragraphs are separated by a blank line, "\n\n"),
+    /// whitespace collapsed, cut at a word boundary near 300 characters. Only the first
+    /// non-blank paragraph is looked at, so the cost does not grow with the length of the text.
     static func summaryText(_ text: String) -> String {
-        let first = text.components(separatedBy: "\n\n").first { !$0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty } ?? ""
+        let first = firstParagraph(of: text)
         let collapsed = first.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         guard collapsed.count > 300 else { return collapsed }
         let cut = collapsed.prefix(300)
         let end = cut.lastIndex(of: " ") ?? cut.endIndex
         return String(cut[..<end]) + " …"
+    }
+
+    /// The first piece of `text` between "\n\n" separators (taken left to right, as
+    /// `components(separatedBy: "\n\n")` splits) that holds anything but whitespace.
+    static func firstParagraph(of text: String) -> Substring {
+        let utf8 = text.utf8
+        var start = utf8.startIndex
+        var cursor = start
+        while cursor != utf8.endIndex {
+            let next = utf8.index(after: cursor)
+            if utf8[cursor] == 0x0A, next != utf8.endIndex, utf8[next] == 0x0A {
+                let piece = text[start..<cursor]
+                if piece.contains(where: { !$0.isWhitespace }) { return piece }
+                start = utf8.index(after: next)
+                cursor = start
+            } else {
+                cursor = next
+            }
+        }
+        let last = text[start...]
+        return last.contains(where: { !$0.isWhitespace }) ? last : ""
     }
 
     /// RFC 3339 in UTC, seconds precision.

@@ -117,6 +117,7 @@ public struct FeedPublisher: Sendable {
     public func publish(store: ArchiveStore, sources: [String: SourceInfo], touched: Set<String>?) async throws -> Report {
         var report = Report()
         let now = now()
+        let cache = StoryCache(store: store)
         let window = try await store.newest(limit: options.feed.entries)
         let windowIDs = Set(window.map(\.id))
         var state: State
@@ -184,7 +185,7 @@ public struct FeedPublisher: Sendable {
         for page in state.open.sorted(by: { $0.number < $1.number }) where dirty.contains(page.number) {
             var members: [SyndicatedStory] = []
             for id in page.ids where !windowIDs.contains(id) {
-                if let record = try await store.story(id) { members.append(syndicated(record, store: store)) }
+                if let story = try await cache.story(id) { members.append(story) }
             }
             let path = Self.pagePath(page.number)
             let head = AtomDocumentHead(
@@ -198,7 +199,7 @@ public struct FeedPublisher: Sendable {
 
         // The current document and its JSON twin.
         var current: [SyndicatedStory] = []
-        for record in window { current.append(syndicated(record, store: store)) }
+        for record in window { current.append(cache.story(for: record)) }
         current = AtomFeedWriter.ordered(current)
         let head = AtomDocumentHead(
             id: options.feed.id, title: options.feed.title, author: options.feed.title, fallbackUpdated: now,
@@ -211,7 +212,7 @@ public struct FeedPublisher: Sendable {
         if try OutputFile.write(json, to: root.appendingPathComponent("feed.json")) { report.written.append("feed.json") }
 
         report.written += try await publishSources(
-            store: store, sources: sourceSet, touched: report.rebuilt ? nil : touched)
+            store: store, sources: sourceSet, touched: report.rebuilt ? nil : touched, cache: cache)
 
         state.window = window.map(\.id)
         state.renderedAt = now
@@ -261,11 +262,32 @@ public struct FeedPublisher: Sendable {
         state.assigned = all.count
     }
 
-    func syndicated(_ record: StoryRecord, store: ArchiveStore) -> SyndicatedStory {
-        let number = record.current.number
-        return SyndicatedStory(
-            record: record, html: (try? store.revisionFragment(of: record, revision: number)) ?? "",
-            text: (try? store.revisionText(of: record, revision: number)) ?? "")
+    /// The stories one publish has read (record, current revision's HTML and text), so that a
+    /// story shown in several documents (feed.atom, a page, source feeds) is decoded from the
+    /// index and read from its files once. Lives for one `publish`; never shared between tasks.
+    final class StoryCache {
+        let store: ArchiveStore
+        private var stories: [String: SyndicatedStory] = [:]
+
+        init(store: ArchiveStore) { self.store = store }
+
+        /// The story with this id, nil when the archive has no such story.
+        func story(_ id: String) async throws -> SyndicatedStory? {
+            if let known = stories[id] { return known }
+            guard let record = try await store.story(id) else { return nil }
+            return story(for: record)
+        }
+
+        /// The story of a record already read.
+        func story(for record: StoryRecord) -> SyndicatedStory {
+            if let known = stories[record.id] { return known }
+            let number = record.current.number
+            let story = SyndicatedStory(
+                record: record, html: (try? store.revisionFragment(of: record, revision: number)) ?? "",
+                text: (try? store.revisionText(of: record, revision: number)) ?? "")
+            stories[record.id] = story
+            return story
+        }
     }
 
     // MARK: Links
@@ -325,7 +347,9 @@ public struct FeedPublisher: Sendable {
 
     /// Renders `sources/<id>.atom` for every source a touched story was seen in (every source
     /// when `touched` is nil). Each source keeps its newest ids in `sources/.<id>.recent.json`.
-    func publishSources(store: ArchiveStore, sources: [String: SourceInfo], touched: Set<String>?) async throws -> [String] {
+    func publishSources(
+        store: ArchiveStore, sources: [String: SourceInfo], touched: Set<String>?, cache: StoryCache
+    ) async throws -> [String] {
         let limit = options.sourceEntries ?? options.feed.entries
         var changes: [String: [StoryRecord]] = [:]
         var full = false
@@ -355,9 +379,11 @@ public struct FeedPublisher: Sendable {
             var stories: [SyndicatedStory] = []
             let byID = Dictionary(records.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             for entry in recent {
-                let record: StoryRecord?
-                if let known = byID[entry.id] { record = known } else { record = try await store.story(entry.id) }
-                if let record { stories.append(syndicated(record, store: store)) }
+                if let record = byID[entry.id] {
+                    stories.append(cache.story(for: record))
+                } else if let story = try await cache.story(entry.id) {
+                    stories.append(story)
+                }
             }
             let path = "sources/\(source).atom"
             var links: [(rel: String, type: String?, href: String)] = []

@@ -106,6 +106,37 @@ struct AtomFeedWriterTests {
         #expect(try XMLDocument(bytes: Array(xml.utf8)).root != nil)
     }
 
+    @Test("xmlEscaped escapes the four markup characters, drops what XML forbids, keeps every other character")
+    func escaping() {
+        #expect("Käse & <Brot> \"frisch\"".xmlEscaped == "Käse &amp; &lt;Brot&gt; &quot;frisch&quot;")
+        #expect("a\u{0001}b\u{000B}c\td\ne\rf".xmlEscaped == "abc\td\ne\rf")
+        #expect("x\u{FFFE}y\u{FFFF}z\u{FFFD}".xmlEscaped == "xyz\u{FFFD}", "U+FFFE/U+FFFF dropped, U+FFFD kept")
+        #expect("Ｆｕｌｌ ﬁ €".xmlEscaped == "Ｆｕｌｌ ﬁ €", "other characters with the lead byte 0xEF are kept")
+        #expect("".xmlEscaped == "")
+        #expect("plain text".xmlEscaped == "plain text")
+        #expect("🇩🇪 &".xmlEscaped == "🇩🇪 &amp;")
+    }
+
+    @Test("summary: the first non-blank paragraph, whitespace collapsed, cut at a word near 300 characters")
+    func summary() throws {
+        func summary(of text: String) throws -> String? {
+            let story = SyndicatedStory(
+                record: record("s", updated: 1_700_000_000, sightings: [("feed", "https://example.org/s")]), html: "<p>x</p>",
+                text: text)
+            let feed = try #require(try XMLDocument(bytes: Array(render([story]).utf8)).root)
+            return children(feed, "entry").first.flatMap { children($0, "summary").first?.text }
+        }
+        #expect(try summary(of: "\n\n  \n\nErster   Absatz\tmit\nUmbruch\n\nZweiter Absatz") == "Erster Absatz mit Umbruch")
+        #expect(try summary(of: "Nur ein Absatz") == "Nur ein Absatz")
+        #expect(try summary(of: "\n\n \u{00A0}\n\n") == nil, "a blank text has no summary")
+        let long = (0..<80).map { "Wort\($0)" }.joined(separator: " ")
+        let cut = try #require(try summary(of: long + "\n\nRest"))
+        #expect(cut.hasSuffix(" …"))
+        #expect(cut.count <= 302)
+        #expect(long.hasPrefix(String(cut.dropLast(2))), "cut at a word boundary of the first paragraph")
+        #expect(long.split(separator: " ").contains(Substring(cut.dropLast(2).split(separator: " ").last!)))
+    }
+
     @Test("sources' categories and rights reach the entry; generator and feed author are set")
     func categoriesAndRights() throws {
         let story = SyndicatedStory(
