@@ -22,7 +22,9 @@ struct ConfigReader {
         "adaptive", "deny_private_networks", "every", "host_connections", "host_delay", "max_every", "max_size",
         "min_every", "proxy", "timeout", "tls_verify", "user_agent", "withdraw_after",
     ]
-    static let sourceOnlyKeys = ["content", "full_text", "headers", "id", "kind", "links", "name", "strip", "url"]
+    static let sourceOnlyKeys = [
+        "categories", "content", "full_text", "headers", "id", "kind", "links", "name", "rights", "strip", "url",
+    ]
 
     // MARK: Issues
 
@@ -186,11 +188,21 @@ struct ConfigReader {
             }
         }
         let name = block["name"].flatMap { nonEmptyString($0, "\(path).name") } ?? id
+        var categories: [String] = []
+        if let categoryNode = block["categories"] {
+            for category in stringList(categoryNode, "\(path).categories") where !categories.contains(category) {
+                categories.append(category)
+            }
+        }
+        let rights = block["rights"].flatMap { nonEmptyString($0, "\(path).rights") }
 
         guard issues.count == before, let url else { return nil }
-        return Source(
+        var source = Source(
             id: id, name: name, url: url, kind: kind, fetch: fetch, fullText: fullText, links: links,
             content: content, strip: strip, headers: headers)
+        source.categories = categories
+        source.rights = rights
+        return source
     }
 
     mutating func readFetchSettings(_ block: Node.Mapping, path: String, into settings: inout FetchSettings) {

@@ -70,6 +70,10 @@ public struct Source: Sendable, Equatable, Identifiable {
     public var strip: [String]
     /// Extra request headers.
     public var headers: [String: String]
+    /// Categories of every story seen in this source (`category` elements of the output feeds).
+    public var categories: [String] = []
+    /// The rights statement of the source's content (the output's `rights`), when known.
+    public var rights: String?
 
     public init(
         id: SourceID, name: String, url: URL, kind: SourceKind = .auto, fetch: FetchSettings = FetchSettings(),

@@ -63,11 +63,13 @@ public struct OutputRenderer: Sendable {
     public func renderFeed(store: ArchiveStore, states: [String: SourceState], touched: Set<String>?) async throws
         -> [String]
     {
+        let configured = Dictionary(configuration.sources.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
         var sources: [String: SourceInfo] = [:]
         for (id, state) in states {
             sources[id] = SourceInfo(
                 id: id, title: state.title, link: state.url, siteLink: state.siteLink,
-                updated: state.lastSuccess ?? state.lastAttempt ?? now())
+                updated: state.lastSuccess ?? state.lastAttempt ?? now(), categories: configured[id]?.categories ?? [],
+                rights: configured[id]?.rights)
         }
         let settings = AtomFeedSettings(
             id: configuration.feed.id, title: configuration.feed.title, selfURL: configuration.feed.selfURL,

@@ -49,6 +49,8 @@ struct ConfigLoaderTests {
                 full_text: true
                 strip: [".news-related", "#c4735"]
                 headers: { "Accept-Language": "de" }
+                categories: [Finanzen, Thüringen, Finanzen]
+                rights: "© Thüringer Finanzministerium"
               - id: bund-page
                 url: "https://www.example.org/presse/"
                 kind: page
@@ -79,6 +81,8 @@ struct ConfigLoaderTests {
         #expect(tfm.fetch.userAgent == "Herold/test (+https://example.org/contact)")
         #expect(tfm.strip == [".news-related", "#c4735"])
         #expect(tfm.headers == ["Accept-Language": "de"])
+        #expect(tfm.categories == ["Finanzen", "Thüringen"], "duplicates dropped, order kept")
+        #expect(tfm.rights == "© Thüringer Finanzministerium")
         #expect(!tfm.fetch.denyPrivateNetworks)
 
         let page = configuration.sources[1]
@@ -87,6 +91,7 @@ struct ConfigLoaderTests {
         #expect(page.links == ".news-list a")
         #expect(page.content == "#main")
         #expect(page.strip == [".share"])
+        #expect(page.categories.isEmpty && page.rights == nil)
         #expect(page.fetch.every == 1800, "inherits defaults.every")
         #expect(page.fetch.denyPrivateNetworks)
         #expect(!page.fullText)
@@ -182,6 +187,9 @@ struct ConfigLoaderTests {
         ("sources:\n  - id: a\n    url: \"https://e.org\"\n    max_size: huge\n", "sources[0].max_size", "size"),
         ("sources:\n  - id: a\n    url: \"https://e.org\"\n    headers: [x]\n", "sources[0].headers", "mapping"),
         ("serve:\n  listen: nowhere\nsources: []\n", "serve.listen", "HOST:PORT"),
+        ("sources:\n  - id: a\n    url: \"https://e.org\"\n    categories: {a: b}\n", "sources[0].categories", "list"),
+        ("sources:\n  - id: a\n    url: \"https://e.org\"\n    categories: [ok, \"\"]\n", "sources[0].categories[1]", "non-empty"),
+        ("sources:\n  - id: a\n    url: \"https://e.org\"\n    rights: \"  \"\n", "sources[0].rights", "non-empty"),
         ("feed:\n  id: \"not an iri\"\nsources: []\n", "feed.id", "IRI"),
     ])
     func wrongTypes(yaml: String, key: String, expected: String) {
