@@ -367,7 +367,7 @@ struct XMLFeedParser {
                 atomLink(element, base: base)
             case "category":
                 if let term = element.attribute("term") ?? element.attribute("label"),
-                    !term.trimmingCharacters(in: .whitespaces).isEmpty
+                    !HTMLText.trimmingSpaces(term).isEmpty
                 {
                     entry?.categories.append(term)
                 } else if feed?.format == .atom03 {
@@ -410,11 +410,11 @@ struct XMLFeedParser {
 
     private mutating func atomLink(_ element: XMLPullElement, base: URL?) {
         guard let href = element.attribute("href") else { return }
-        let rel = element.attribute("rel")?.lowercased().trimmingCharacters(in: .whitespaces) ?? "alternate"
+        let rel = element.attribute("rel").map { HTMLText.trimmingSpaces($0.lowercased()) } ?? "alternate"
         switch rel {
         case "alternate":
             let type = element.attribute("type")?.lowercased()
-            let isHTML = type == nil || type!.contains("html")
+            let isHTML = type == nil || HTMLText.contains(type!, "html")
             if entry?.alternateLink == nil || (isHTML && entry?.alternateLinkIsNotHTML == true) {
                 entry?.alternateLink = WireURL(raw: href, base: base)
                 entry?.alternateLinkIsNotHTML = !isHTML
@@ -454,12 +454,12 @@ struct XMLFeedParser {
             guard isAtom, leaf != .content || element.namespaceURI != FeedNamespace.content else {
                 return leaf == .summary || leaf == .content ? .html : .text
             }
-            let type = element.attribute("type")?.lowercased().trimmingCharacters(in: .whitespaces)
+            let type = element.attribute("type").map { HTMLText.trimmingSpaces($0.lowercased()) }
             switch type {
             case nil, "text", "text/plain": return .text
             case "html", "text/html": return .html
             case "xhtml", "application/xhtml+xml": return element.attribute("mode") == "escaped" ? .html : .xhtml
-            default: return type!.contains("html") ? .html : .text
+            default: return HTMLText.contains(type!, "html") ? .html : .text
             }
         default: return .text
         }
@@ -506,7 +506,7 @@ struct XMLFeedParser {
             if entry!.guid == nil, !value.isEmpty {
                 entry!.guid = value
                 entry!.guidBase = capture.base
-                let permaLink = capture.element.attribute("isPermaLink")?.lowercased().trimmingCharacters(in: .whitespaces)
+                let permaLink = capture.element.attribute("isPermaLink").map { HTMLText.trimmingSpaces($0.lowercased()) }
                 entry!.guidIsPermaLink = permaLink == nil || permaLink == "true"
             }
         case .id: if entry!.id == nil, !value.isEmpty { entry!.id = value }
