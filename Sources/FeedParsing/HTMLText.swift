@@ -7,6 +7,22 @@ import FeedModel
 enum HTMLText {
     /// True when `text` contains something that looks like an HTML tag or entity.
     static func looksLikeHTML(_ text: String) -> Bool {
+        // On bytes while every "<" and "&" stands between ASCII bytes (then it is a Character
+        // of its own and so is the ASCII byte after it); otherwise by Character.
+        var copy = text
+        let fast: Bool? = copy.withUTF8 { b in
+            let n = b.count
+            for i in 0..<n where b[i] == 0x3C || b[i] == 0x26 {
+                guard i + 1 < n else { return false }
+                let next = b[i + 1]
+                guard next < 0x80, i + 2 >= n || b[i + 2] < 0x80, i == 0 || b[i - 1] < 0x80 else { return nil }
+                let letter = (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A
+                if b[i] == 0x3C, letter || next == 0x2F || next == 0x21 { return true }
+                if b[i] == 0x26, letter || next == 0x23 { return text.contains(";") }
+            }
+            return false
+        }
+        if let fast { return fast }
         var previous: Character = " "
         for character in text {
             if previous == "<", character.isLetter || character == "/" || character == "!" { return true }
@@ -348,9 +364,15 @@ enum HTMLText {
     /// fragment is returned as it is when nothing changes.
     static func resolvingURLs(inHTML html: String, base: URL?) -> String {
         guard let base else { return html }
-        guard html.utf8.contains(0x3D) else { return html }  // no "=": no attribute
+        var text = html
+        let rewritten = text.withUTF8 { rewritingURLs($0, base: base) }
+        return rewritten.map { String(decoding: $0, as: UTF8.self) } ?? html
+    }
+
+    /// The body of ``resolvingURLs(inHTML:base:)`` over the fragment's UTF-8 bytes; nil when
+    /// nothing changes.
+    private static func rewritingURLs(_ bytes: UnsafeBufferPointer<UInt8>, base: URL) -> [UInt8]? {
         lazy var simpleBase = URLResolution.Base(base)
-        let bytes = Array(html.utf8)
         let n = bytes.count
         var out: [UInt8] = []
         var copied = 0
@@ -419,9 +441,9 @@ enum HTMLText {
             }
             i = end
         }
-        if copied == 0 { return html }
+        if copied == 0 { return nil }
         out.append(contentsOf: bytes[copied...])
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
 }

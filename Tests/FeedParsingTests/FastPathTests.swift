@@ -130,6 +130,26 @@ import TestSupport
         }
     }
 
+    /// `looksLikeHTML` before its byte path: by Character.
+    static func looksLikeHTMLByCharacter(_ text: String) -> Bool {
+        var previous: Character = " "
+        for character in text {
+            if previous == "<", character.isLetter || character == "/" || character == "!" { return true }
+            if previous == "&", character.isLetter || character == "#" { return text.contains(";") }
+            previous = character
+        }
+        return false
+    }
+
+    @Test func looksLikeHTMLAgreesWithCharacterAlgorithm() {
+        var random = Random(state: 11)
+        let pieces = ["<", "&", "a", "Z", "/", "!", "#", ";", " ", "\u{301}", "ä", "\u{600}", "1", "\r\n", "<b>", "&amp;"]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            #expect(HTMLText.looksLikeHTML(text) == Self.looksLikeHTMLByCharacter(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
     /// The streamed repair hands libxml2 exactly the bytes of the whole-document repair, with
     /// the same warnings, whatever the read sizes; checked on the corpus and on mutants of it.
     @Test func streamedRepairEqualsWholeRepair() throws {
