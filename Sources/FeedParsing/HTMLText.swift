@@ -41,7 +41,8 @@ enum HTMLText {
 
     /// Removes tags, comments and the contents of `script`/`style`.
     static func stripTags(_ html: String) -> String {
-        guard html.contains("<") else { return html }
+        // No "<" byte: nothing to strip, without Foundation's (composed-character) search.
+        guard html.utf8.contains(0x3C), html.contains("<") else { return html }
         var out = ""
         out.reserveCapacity(html.utf8.count)
         let scalars = Array(html.unicodeScalars)
@@ -97,7 +98,10 @@ enum HTMLText {
 
     /// Decodes character references and HTML named entities; unknown ones stay as written.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        // An "&" byte in a text of plain scalars is an "&" Character; only other texts need
+        // Foundation's (composed-character) search.
+        var copy = text
+        guard copy.withUTF8({ $0.contains(0x26) && (isPlainScalarText($0) || text.contains("&")) }) else { return text }
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var i = 0

@@ -533,9 +533,23 @@ struct XMLFeedParser {
     }
 
     private mutating func flushEntry() {
-        guard let finished = entry else { return }
+        guard var finished = entry else { return }
         entry = nil
         person = nil
+        // With a document URL the adapter's base for HTML is known now (`contentBase ??
+        // documentURL`): resolve here, so the raw HTML is dropped at once instead of living
+        // beside the resolved copy until the adapter runs (a large feed's text is held once).
+        if let documentURL {
+            let base = finished.contentBase ?? documentURL
+            for keyPath in [\WireEntry.summary, \WireEntry.content] {
+                guard var text = finished[keyPath: keyPath], text.type != .text else { continue }
+                finished[keyPath: keyPath] = nil
+                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base)
+                finished[keyPath: keyPath] = text
+            }
+            finished.urlsResolved = true
+            finished.contentBase = nil  // used for nothing else
+        }
         feed?.entries.append(finished)
     }
 }
