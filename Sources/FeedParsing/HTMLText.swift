@@ -366,17 +366,21 @@ enum HTMLText {
     /// `href` and `src` attribute values in an HTML fragment resolved against `base` (values
     /// with a scheme and fragment-only values are kept). One pass over the UTF-8 bytes; the
     /// fragment is returned as it is when nothing changes.
-    static func resolvingURLs(inHTML html: String, base: URL?) -> String {
+    /// `simpleBase`, when given, is `URLResolution.Base(base)` computed once by a caller that
+    /// resolves many fragments against the same base.
+    static func resolvingURLs(inHTML html: String, base: URL?, simpleBase: URLResolution.Base? = nil) -> String {
         guard let base else { return html }
         var text = html
-        let rewritten = text.withUTF8 { rewritingURLs($0, base: base) }
+        let rewritten = text.withUTF8 { rewritingURLs($0, base: base, simpleBase: simpleBase) }
         return rewritten.map { String(decoding: $0, as: UTF8.self) } ?? html
     }
 
-    /// The body of ``resolvingURLs(inHTML:base:)`` over the fragment's UTF-8 bytes; nil when
-    /// nothing changes.
-    private static func rewritingURLs(_ bytes: UnsafeBufferPointer<UInt8>, base: URL) -> [UInt8]? {
-        lazy var simpleBase = URLResolution.Base(base)
+    /// The body of ``resolvingURLs(inHTML:base:simpleBase:)`` over the fragment's UTF-8 bytes;
+    /// nil when nothing changes.
+    private static func rewritingURLs(_ bytes: UnsafeBufferPointer<UInt8>, base: URL, simpleBase given: URLResolution.Base?)
+        -> [UInt8]?
+    {
+        lazy var simpleBase = given ?? URLResolution.Base(base)
         let n = bytes.count
         var out: [UInt8] = []
         var copied = 0

@@ -114,6 +114,8 @@ struct XMLFeedParser {
     var rootFamily: Family = .other
     var rootLanguage: String?
     var notAFeed: String?
+    /// The last base HTML was resolved against, with its parts (see ``flushEntry()``).
+    var lastContentBase: (url: URL, parts: URLResolution.Base)?
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -541,10 +543,12 @@ struct XMLFeedParser {
         // beside the resolved copy until the adapter runs (a large feed's text is held once).
         if let documentURL {
             let base = finished.contentBase ?? documentURL
+            // The parts of the base, computed once per distinct base (most entries share one).
+            if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
             for keyPath in [\WireEntry.summary, \WireEntry.content] {
                 guard var text = finished[keyPath: keyPath], text.type != .text else { continue }
                 finished[keyPath: keyPath] = nil
-                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base)
+                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: lastContentBase?.parts)
                 finished[keyPath: keyPath] = text
             }
             finished.urlsResolved = true

@@ -118,7 +118,13 @@ struct XMLRepair {
             } else {
                 // Copy the run up to the next byte of interest in one go.
                 var j = i + 1
-                while j < n, j - i < 65536 {
+                let end = min(n, i + 65536)
+                while j < end {
+                    // Eight bytes at a time while none of them can be of interest.
+                    if j + 8 <= end, !Self.mayHoldMarkupOrControl(UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)) {
+                        j += 8
+                        continue
+                    }
                     let d = b[j]
                     if d == 0x3C || d == 0x26 || (d < 0x20 && d != 0x09 && d != 0x0A && d != 0x0D) { break }
                     j += 1
@@ -128,6 +134,17 @@ struct XMLRepair {
             }
         }
         return i
+    }
+
+    /// False only when none of the eight bytes is `<`, `&` or below 0x20 (word-at-a-time tests:
+    /// they can report a byte that is not there, never miss one that is).
+    @inline(__always)
+    private static func mayHoldMarkupOrControl(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below20 = (w &- ones &* 0x20) & ~w & highs != 0
+        return below20 || hasZero(w ^ (ones &* 0x3C)) || hasZero(w ^ (ones &* 0x26))
     }
 
     private static func canFollowLessThan(_ x: UInt8) -> Bool {
