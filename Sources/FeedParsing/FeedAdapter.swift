@@ -59,8 +59,8 @@ enum FeedAdapter {
             entry.updated = date(item.updated)
             entry.author = item.author
             let contentBase = item.contentBase ?? fallbackBase
-            entry.summary = item.summary.map { text(of: $0, base: contentBase) }
-            entry.content = item.content.map { text(of: $0, base: contentBase) }
+            entry.summary = item.summary.map { text(of: $0, base: contentBase, resolved: item.urlsResolved) }
+            entry.content = item.content.map { text(of: $0, base: contentBase, resolved: item.urlsResolved) }
             var enclosures = item.enclosures.compactMap { enclosure(of: $0, fallback: fallbackBase) }
             if enclosures.isEmpty {
                 // Media RSS: media:content counts as an enclosure when there is no real one.
@@ -85,7 +85,8 @@ enum FeedAdapter {
         }
     }
 
-    private static func text(of wire: WireText, base: URL?) -> TextContent {
+    private static func text(of wire: WireText, base: URL?, resolved: Bool) -> TextContent {
+        if resolved { return TextContent(type: wire.type, value: wire.value) }
         switch wire.type {
         case .text: return TextContent(type: .text, value: wire.value)
         case .html, .xhtml:

@@ -83,21 +83,25 @@ public enum FeedParser {
         var bozo = !warnings.isEmpty
         let label = decoded.encoding.lowercased()
         let repairs = !(label.contains("2022") || label.contains("utf-7") || label.contains("ebcdic"))
-        // The repaired document is handed to the reader (which copies it) and not kept: the
-        // rare recovering re-read repeats the (deterministic, cheap) repair. This keeps one
-        // copy of a large feed fewer alive while the entries are built.
+        // The repaired document is produced piecemeal as libxml2 reads it (``XMLRepairStream``)
+        // and never exists whole: a large feed is held once (the input), not three times. The
+        // rare recovering re-read repeats the (deterministic, cheap) repair in full.
         func document() -> [UInt8] { repairs ? XMLRepair.repair(decoded.bytes).bytes : decoded.bytes }
         var readerOptions = XMLPullOptions(encoding: decoded.encoding, baseURL: url?.absoluteString)
         let streaming: XMLPullReader
+        var repairStream: XMLRepairStream?
         if repairs {
-            let repair = XMLRepair.repair(decoded.bytes)
-            warnings += repair.warnings
-            bozo = bozo || repair.bozo
-            streaming = XMLPullReader(bytes: repair.bytes, options: readerOptions)
+            let stream = XMLRepairStream(decoded.bytes)
+            repairStream = stream
+            streaming = XMLPullReader(streamingFrom: stream.read(into:), options: readerOptions)
         } else {
             streaming = XMLPullReader(bytes: decoded.bytes, options: readerOptions)
         }
         var (wire, notAFeed) = XMLFeedParser.parse(streaming, documentURL: url, maxTextLength: options.maxTextLength)
+        if let repair = repairStream?.finish() {
+            warnings += repair.warnings
+            bozo = bozo || repair.bozo
+        }
         if streaming.failed, notAFeed == nil {
             // Ill-formed: libxml2's reader stops at the first error. Read again, recovering.
             bozo = true
@@ -111,12 +115,14 @@ public enum FeedParser {
             if wire == nil { notAFeed = recoveredNotAFeed }
         }
         if let notAFeed { throw NotAFeedError("not a feed: " + notAFeed) }
-        guard var wire else {
+        // Taken out of the optional, so the adapter holds the only reference to the entries and
+        // can release each once adapted (a second reference would keep them all alive).
+        guard var parsed = wire.take() else {
             throw NotAFeedError(bytes.isEmpty ? "not a feed: the document is empty" : "not a feed: no XML element found")
         }
-        wire.bozo = wire.bozo || bozo
-        wire.warnings = warnings + wire.warnings
-        return FeedAdapter.adapt(wire, documentURL: url, defaultTimeZone: options.defaultTimeZone)
+        parsed.bozo = parsed.bozo || bozo
+        parsed.warnings = warnings + parsed.warnings
+        return FeedAdapter.adapt(parsed, documentURL: url, defaultTimeZone: options.defaultTimeZone)
     }
 
     /// The format a document would be parsed as, from its content alone; nil if it is no feed.

@@ -7,6 +7,22 @@ import FeedModel
 enum HTMLText {
     /// True when `text` contains something that looks like an HTML tag or entity.
     static func looksLikeHTML(_ text: String) -> Bool {
+        // On bytes while every "<" and "&" stands between ASCII bytes (then it is a Character
+        // of its own and so is the ASCII byte after it); otherwise by Character.
+        var copy = text
+        let fast: Bool? = copy.withUTF8 { b in
+            let n = b.count
+            for i in 0..<n where b[i] == 0x3C || b[i] == 0x26 {
+                guard i + 1 < n else { return false }
+                let next = b[i + 1]
+                guard next < 0x80, i + 2 >= n || b[i + 2] < 0x80, i == 0 || b[i - 1] < 0x80 else { return nil }
+                let letter = (next | 0x20) >= 0x61 && (next | 0x20) <= 0x7A
+                if b[i] == 0x3C, letter || next == 0x2F || next == 0x21 { return true }
+                if b[i] == 0x26, letter || next == 0x23 { return text.contains(";") }
+            }
+            return false
+        }
+        if let fast { return fast }
         var previous: Character = " "
         for character in text {
             if previous == "<", character.isLetter || character == "/" || character == "!" { return true }
@@ -25,7 +41,8 @@ enum HTMLText {
 
     /// Removes tags, comments and the contents of `script`/`style`.
     static func stripTags(_ html: String) -> String {
-        guard html.contains("<") else { return html }
+        // No "<" byte: nothing to strip, without Foundation's (composed-character) search.
+        guard html.utf8.contains(0x3C), html.contains("<") else { return html }
         var out = ""
         out.reserveCapacity(html.utf8.count)
         let scalars = Array(html.unicodeScalars)
@@ -81,7 +98,10 @@ enum HTMLText {
 
     /// Decodes character references and HTML named entities; unknown ones stay as written.
     static func decodeEntities(_ text: String) -> String {
-        guard text.contains("&") else { return text }
+        // An "&" byte in a text of plain scalars is an "&" Character; only other texts need
+        // Foundation's (composed-character) search.
+        var copy = text
+        guard copy.withUTF8({ $0.contains(0x26) && (isPlainScalarText($0) || text.contains("&")) }) else { return text }
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -126,7 +146,91 @@ enum HTMLText {
         return String(out)
     }
 
+    /// White space runs (Unicode white space, by `Character`) collapsed to one space, leading
+    /// and trailing white space removed.
+    ///
+    /// Works on UTF-8 bytes when the text holds no scalar that could make a grapheme cluster
+    /// differ from its scalars (ASCII, Latin-1 letters, Latin Extended, the usual punctuation,
+    /// dashes, quotes and currency signs: see ``isPlainScalarText``); otherwise by `Character`.
+    /// A text that needs no change is returned as it is.
     static func collapseWhitespace(_ text: String) -> String {
+        var copy = text
+        let fast: String?? = copy.withUTF8 { b -> String?? in
+            guard isPlainScalarText(b) else { return nil }
+            // Nothing to do: no leading/trailing white space, no run, no space other than " ".
+            var clean = true
+            var previousSpace = true
+            for byte in b {
+                let space = isASCIISpace(byte)
+                if space && (byte != 0x20 || previousSpace) {
+                    clean = false
+                    break
+                }
+                previousSpace = space
+            }
+            if clean && !previousSpace { return .some(nil) }
+            if clean && b.isEmpty { return .some(nil) }
+            var out: [UInt8] = []
+            out.reserveCapacity(b.count)
+            var pendingSpace = false
+            for byte in b {
+                if isASCIISpace(byte) {
+                    pendingSpace = !out.isEmpty
+                } else {
+                    if pendingSpace { out.append(0x20) }
+                    pendingSpace = false
+                    out.append(byte)
+                }
+            }
+            return .some(String(decoding: out, as: UTF8.self))
+        }
+        switch fast {
+        case .some(.some(let collapsed)): return collapsed
+        case .some(.none): return text
+        case .none: return collapseWhitespaceByCharacter(text)
+        }
+    }
+
+    /// ASCII white space as Unicode defines it (tab, LF, VT, FF, CR, space).
+    @inline(__always)
+    static func isASCIISpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+
+    /// True when every scalar of the UTF-8 text is ASCII or in U+00A1–U+02FF, U+2010–U+2027,
+    /// U+2030–U+205E or U+20A0–U+20CF: none of them is white space beyond ASCII, none extends or
+    /// prepends a grapheme cluster, so `Character` and byte views agree on what is white space.
+    static func isPlainScalarText(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                i += 1
+                continue
+            }
+            if c >= 0xC2 && c <= 0xCB {  // U+0080–U+02FF
+                guard i + 1 < n else { return false }
+                if c == 0xC2 && b[i + 1] < 0xA1 { return false }  // C1 controls, NEL, NBSP
+                i += 2
+                continue
+            }
+            if c == 0xE2, i + 2 < n {  // U+2000–U+20FF
+                let b1 = b[i + 1]
+                let b2 = b[i + 2]
+                let scalar = 0x2000 | (UInt32(b1 & 0x3F) << 6) | UInt32(b2 & 0x3F)
+                guard b1 & 0xC0 == 0x80, b2 & 0xC0 == 0x80 else { return false }
+                guard (0x2010...0x2027).contains(scalar) || (0x2030...0x205E).contains(scalar)
+                    || (0x20A0...0x20CF).contains(scalar)
+                else { return false }
+                i += 3
+                continue
+            }
+            return false
+        }
+        return true
+    }
+
+    /// The reference algorithm, by `Character` (also the path for texts ``isPlainScalarText`` refuses).
+    static func collapseWhitespaceByCharacter(_ text: String) -> String {
         var out = ""
         out.reserveCapacity(text.utf8.count)
         var pendingSpace = false
@@ -152,6 +256,39 @@ enum HTMLText {
         guard let start = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let end = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         return String(scalars[start...end])
+    }
+
+    /// `text.trimmingCharacters(in: .whitespaces)`, without Foundation when the first and last
+    /// bytes are ASCII other than space and tab (then there is nothing to trim).
+    static func trimmingSpaces(_ text: String) -> String {
+        let utf8 = text.utf8
+        guard let first = utf8.first, let last = utf8.last else { return text }
+        if first < 0x80, first != 0x20, first != 0x09, last < 0x80, last != 0x20, last != 0x09 { return text }
+        return text.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Whether `text` contains the ASCII `needle`: a byte search when `text` is ASCII, else
+    /// Foundation's `contains` (which compares by composed characters).
+    static func contains(_ text: String, _ needle: StaticString) -> Bool {
+        let utf8 = text.utf8
+        guard utf8.allSatisfy({ $0 < 0x80 }) else {
+            return text.contains(needle.description)
+        }
+        let count = needle.utf8CodeUnitCount
+        guard count > 0 else { return true }
+        let first = needle.utf8Start[0]
+        var start = utf8.startIndex
+        while let candidate = utf8[start...].firstIndex(of: first) {
+            var index = candidate
+            var k = 0
+            while k < count, index != utf8.endIndex, utf8[index] == needle.utf8Start[k] {
+                k += 1
+                index = utf8.index(after: index)
+            }
+            if k == count { return true }
+            start = utf8.index(after: candidate)
+        }
+        return false
     }
 
     /// `&`, `<`, `>` and `"` as entity references. Works on UTF-8 bytes; a string without
@@ -198,6 +335,12 @@ enum HTMLText {
     /// A URL from a feed value, resolved against `base`; spaces and non-ASCII characters are
     /// percent-encoded first.
     static func resolveURL(_ raw: String, base: URL?) -> URL? {
+        // Fast path, the common case: nothing to trim or encode, and the value is an absolute
+        // http(s) URL or a plain relative path that RFC 3986 merging resolves by concatenation
+        // (see ``URLResolution``). The result is what Foundation's resolution yields.
+        if let simple = URLResolution.resolved(raw, base: base.map { URLResolution.Base($0) }) {
+            return URL(string: simple)
+        }
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !text.isEmpty else { return nil }
         if text.contains(where: { $0 == " " || !$0.isASCII || $0 == "\n" || $0 == "\t" }) {
@@ -223,9 +366,21 @@ enum HTMLText {
     /// `href` and `src` attribute values in an HTML fragment resolved against `base` (values
     /// with a scheme and fragment-only values are kept). One pass over the UTF-8 bytes; the
     /// fragment is returned as it is when nothing changes.
-    static func resolvingURLs(inHTML html: String, base: URL?) -> String {
+    /// `simpleBase`, when given, is `URLResolution.Base(base)` computed once by a caller that
+    /// resolves many fragments against the same base.
+    static func resolvingURLs(inHTML html: String, base: URL?, simpleBase: URLResolution.Base? = nil) -> String {
         guard let base else { return html }
-        let bytes = Array(html.utf8)
+        var text = html
+        let rewritten = text.withUTF8 { rewritingURLs($0, base: base, simpleBase: simpleBase) }
+        return rewritten.map { String(decoding: $0, as: UTF8.self) } ?? html
+    }
+
+    /// The body of ``resolvingURLs(inHTML:base:simpleBase:)`` over the fragment's UTF-8 bytes;
+    /// nil when nothing changes.
+    private static func rewritingURLs(_ bytes: UnsafeBufferPointer<UInt8>, base: URL, simpleBase given: URLResolution.Base?)
+        -> [UInt8]?
+    {
+        lazy var simpleBase = given ?? URLResolution.Base(base)
         let n = bytes.count
         var out: [UInt8] = []
         var copied = 0
@@ -270,20 +425,33 @@ enum HTMLText {
                 start = valueStart
                 end = bytes[start...].firstIndex { $0 == 0x20 || $0 == 0x3E } ?? n
             }
-            let decoded = decodeEntities(String(decoding: bytes[start..<end], as: UTF8.self))
-            if !decoded.isEmpty, !decoded.hasPrefix("#"), URL(string: decoded)?.scheme == nil,
-                let resolved = resolveURL(decoded, base: base)
-            {
+            let raw = String(decoding: bytes[start..<end], as: UTF8.self)
+            var replacement: String?
+            // The plain cases (no entity to decode, a plain absolute URL or path) without Foundation.
+            let kind = bytes[start..<end].contains(0x26) ? .other : URLResolution.classify(raw)
+            if kind == .absolute {
+                replacement = nil
+            } else if kind != .other, let resolved = URLResolution.resolved(raw, base: simpleBase) {
+                replacement = resolved
+            } else {
+                let decoded = decodeEntities(raw)
+                if !decoded.isEmpty, !decoded.hasPrefix("#"), URL(string: decoded)?.scheme == nil,
+                    let resolved = resolveURL(decoded, base: base)
+                {
+                    replacement = resolved.absoluteString
+                }
+            }
+            if let replacement {
                 if out.isEmpty { out.reserveCapacity(n + 256) }
                 out.append(contentsOf: bytes[copied..<start])
-                out.append(contentsOf: escape(resolved.absoluteString).utf8)
+                out.append(contentsOf: escape(replacement).utf8)
                 copied = end
             }
             i = end
         }
-        if copied == 0 { return html }
+        if copied == 0 { return nil }
         out.append(contentsOf: bytes[copied...])
-        return String(decoding: out, as: UTF8.self)
+        return out
     }
 
 }

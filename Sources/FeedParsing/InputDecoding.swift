@@ -183,13 +183,28 @@ enum InputDecoder {
     }
 
     static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
-        var index = 0
-        while index < bytes.count {
-            let length = utf8SequenceLength(bytes, at: index)
-            if length == 0 { return false }
-            index += length
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress else { return true }
+            let n = b.count
+            var index = 0
+            while index < n {
+                // Runs of ASCII eight bytes at a time.
+                while index + 8 <= n,
+                    UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    index += 8
+                }
+                guard index < n else { break }
+                if b[index] < 0x80 {
+                    index += 1
+                    continue
+                }
+                let length = utf8SequenceLength(bytes, at: index)
+                if length == 0 { return false }
+                index += length
+            }
+            return true
         }
-        return true
     }
 
     /// Length of a valid UTF-8 sequence at `i`, 0 if invalid.

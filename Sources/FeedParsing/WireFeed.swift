@@ -53,6 +53,9 @@ struct WireEntry {
     var content: WireText?
     /// The base in effect for `summary`/`content` (for URLs inside the HTML).
     var contentBase: URL?
+    /// True when `href`/`src` in `summary`/`content` were already resolved (against
+    /// `contentBase ?? documentURL`) as the entry ended, so the adapter passes them on as they are.
+    var urlsResolved = false
     var enclosures: [WireEnclosure] = []
     var mediaContents: [WireEnclosure] = []
     var categories: [String] = []

@@ -114,6 +114,8 @@ struct XMLFeedParser {
     var rootFamily: Family = .other
     var rootLanguage: String?
     var notAFeed: String?
+    /// The last base HTML was resolved against, with its parts (see ``flushEntry()``).
+    var lastContentBase: (url: URL, parts: URLResolution.Base)?
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -367,7 +369,7 @@ struct XMLFeedParser {
                 atomLink(element, base: base)
             case "category":
                 if let term = element.attribute("term") ?? element.attribute("label"),
-                    !term.trimmingCharacters(in: .whitespaces).isEmpty
+                    !HTMLText.trimmingSpaces(term).isEmpty
                 {
                     entry?.categories.append(term)
                 } else if feed?.format == .atom03 {
@@ -410,11 +412,11 @@ struct XMLFeedParser {
 
     private mutating func atomLink(_ element: XMLPullElement, base: URL?) {
         guard let href = element.attribute("href") else { return }
-        let rel = element.attribute("rel")?.lowercased().trimmingCharacters(in: .whitespaces) ?? "alternate"
+        let rel = element.attribute("rel").map { HTMLText.trimmingSpaces($0.lowercased()) } ?? "alternate"
         switch rel {
         case "alternate":
             let type = element.attribute("type")?.lowercased()
-            let isHTML = type == nil || type!.contains("html")
+            let isHTML = type == nil || HTMLText.contains(type!, "html")
             if entry?.alternateLink == nil || (isHTML && entry?.alternateLinkIsNotHTML == true) {
                 entry?.alternateLink = WireURL(raw: href, base: base)
                 entry?.alternateLinkIsNotHTML = !isHTML
@@ -454,12 +456,12 @@ struct XMLFeedParser {
             guard isAtom, leaf != .content || element.namespaceURI != FeedNamespace.content else {
                 return leaf == .summary || leaf == .content ? .html : .text
             }
-            let type = element.attribute("type")?.lowercased().trimmingCharacters(in: .whitespaces)
+            let type = element.attribute("type").map { HTMLText.trimmingSpaces($0.lowercased()) }
             switch type {
             case nil, "text", "text/plain": return .text
             case "html", "text/html": return .html
             case "xhtml", "application/xhtml+xml": return element.attribute("mode") == "escaped" ? .html : .xhtml
-            default: return type!.contains("html") ? .html : .text
+            default: return HTMLText.contains(type!, "html") ? .html : .text
             }
         default: return .text
         }
@@ -506,7 +508,7 @@ struct XMLFeedParser {
             if entry!.guid == nil, !value.isEmpty {
                 entry!.guid = value
                 entry!.guidBase = capture.base
-                let permaLink = capture.element.attribute("isPermaLink")?.lowercased().trimmingCharacters(in: .whitespaces)
+                let permaLink = capture.element.attribute("isPermaLink").map { HTMLText.trimmingSpaces($0.lowercased()) }
                 entry!.guidIsPermaLink = permaLink == nil || permaLink == "true"
             }
         case .id: if entry!.id == nil, !value.isEmpty { entry!.id = value }
@@ -533,9 +535,25 @@ struct XMLFeedParser {
     }
 
     private mutating func flushEntry() {
-        guard let finished = entry else { return }
+        guard var finished = entry else { return }
         entry = nil
         person = nil
+        // With a document URL the adapter's base for HTML is known now (`contentBase ??
+        // documentURL`): resolve here, so the raw HTML is dropped at once instead of living
+        // beside the resolved copy until the adapter runs (a large feed's text is held once).
+        if let documentURL {
+            let base = finished.contentBase ?? documentURL
+            // The parts of the base, computed once per distinct base (most entries share one).
+            if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
+            for keyPath in [\WireEntry.summary, \WireEntry.content] {
+                guard var text = finished[keyPath: keyPath], text.type != .text else { continue }
+                finished[keyPath: keyPath] = nil
+                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: lastContentBase?.parts)
+                finished[keyPath: keyPath] = text
+            }
+            finished.urlsResolved = true
+            finished.contentBase = nil  // used for nothing else
+        }
         feed?.entries.append(finished)
     }
 }

@@ -26,6 +26,7 @@ struct XMLRepair {
     private var counts: [String: (count: Int, example: String)] = [:]
     private var order: [String] = []
     private var declared: [String: DeclaredEntity] = [:]
+    private var htmlEntities: [String: UInt32?] = [:]
 
     enum DeclaredEntity {
         case literal([UInt8])
@@ -35,27 +36,36 @@ struct XMLRepair {
     static func repair(_ input: [UInt8]) -> XMLRepair {
         var state = XMLRepair()
         state.bytes.reserveCapacity(input.count + input.count / 16)
-        input.withUnsafeBufferPointer { state.run($0) }
-        for key in state.order {
-            let (count, example) = state.counts[key]!
-            state.warnings.append(count == 1 ? "\(key): \(example)" : "\(key): \(example) (\(count) times)")
-        }
+        _ = input.withUnsafeBufferPointer { state.run($0, from: 0, untilOutput: .max) }
+        state.summarize()
         return state
     }
 
-    private mutating func note(_ kind: String, _ example: String, bozo isBozo: Bool = true) {
+    /// Fills `warnings` from the counted repairs (once, at the end).
+    fileprivate mutating func summarize() {
+        for key in order {
+            let (count, example) = counts[key]!
+            warnings.append(count == 1 ? "\(key): \(example)" : "\(key): \(example) (\(count) times)")
+        }
+    }
+
+    /// Counts one repair of `kind`; the example is only built for the first of its kind.
+    private mutating func note(_ kind: String, _ example: @autoclosure () -> String, bozo isBozo: Bool = true) {
         if isBozo { bozo = true }
         if let existing = counts[kind] {
             counts[kind] = (existing.count + 1, existing.example)
         } else {
-            counts[kind] = (1, example)
+            counts[kind] = (1, example())
             order.append(kind)
         }
     }
 
-    private mutating func run(_ b: UnsafeBufferPointer<UInt8>) {
+    /// Repairs `b` from `start` on, appending to `bytes`, until the input ends or `bytes` holds
+    /// at least `limit` bytes (checked between tokens: a comment, CDATA section, reference or
+    /// text run is always handled whole); returns where it stopped.
+    fileprivate mutating func run(_ b: UnsafeBufferPointer<UInt8>, from start: Int, untilOutput limit: Int) -> Int {
         let n = b.count
-        var i = 0
+        var i = start
         func starts(_ literal: StaticString, at index: Int, caseInsensitive: Bool = false) -> Bool {
             let count = literal.utf8CodeUnitCount
             guard index + count <= n else { return false }
@@ -75,7 +85,7 @@ struct XMLRepair {
             }
             return nil
         }
-        while i < n {
+        while i < n, bytes.count < limit {
             let c = b[i]
             if c == 0x3C {  // <
                 if starts("<!--", at: i) {
@@ -108,7 +118,13 @@ struct XMLRepair {
             } else {
                 // Copy the run up to the next byte of interest in one go.
                 var j = i + 1
-                while j < n {
+                let end = min(n, i + 65536)
+                while j < end {
+                    // Eight bytes at a time while none of them can be of interest.
+                    if j + 8 <= end, !Self.mayHoldMarkupOrControl(UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)) {
+                        j += 8
+                        continue
+                    }
                     let d = b[j]
                     if d == 0x3C || d == 0x26 || (d < 0x20 && d != 0x09 && d != 0x0A && d != 0x0D) { break }
                     j += 1
@@ -117,6 +133,18 @@ struct XMLRepair {
                 i = j
             }
         }
+        return i
+    }
+
+    /// False only when none of the eight bytes is `<`, `&` or below 0x20 (word-at-a-time tests:
+    /// they can report a byte that is not there, never miss one that is).
+    @inline(__always)
+    private static func mayHoldMarkupOrControl(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        let below20 = (w &- ones &* 0x20) & ~w & highs != 0
+        return below20 || hasZero(w ^ (ones &* 0x3C)) || hasZero(w ^ (ones &* 0x26))
     }
 
     private static func canFollowLessThan(_ x: UInt8) -> Bool {
@@ -132,8 +160,42 @@ struct XMLRepair {
         isNameStart(x) || (x >= 0x30 && x <= 0x39) || x == 0x2D || x == 0x2E
     }
 
+    /// An HTML entity's code point, looked up in libxml2's table (a linear scan) once per name.
+    private mutating func htmlEntity(_ name: String) -> UInt32? {
+        if let known = htmlEntities[name] { return known }
+        let value = XMLPullEntities.codePoint(named: name)
+        if htmlEntities.count < 512 { htmlEntities[name] = value }
+        return value
+    }
+
+    /// `&#value;` in decimal.
     private mutating func appendCharacterReference(_ value: UInt32) {
-        bytes.append(contentsOf: Array("&#\(value);".utf8))
+        bytes.append(0x26)
+        bytes.append(0x23)
+        var divisor: UInt32 = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(0x30 + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+        bytes.append(0x3B)
+    }
+
+    /// The code point of a predefined XML entity name (`amp lt gt quot apos`) in `b[start..<end]`.
+    private static func predefinedEntity(_ b: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt32? {
+        func equals(_ literal: StaticString) -> Bool {
+            guard end - start == literal.utf8CodeUnitCount else { return false }
+            for k in 0..<(end - start) where b[start + k] != literal.utf8Start[k] { return false }
+            return true
+        }
+        switch end - start {
+        case 2: return equals("lt") ? 60 : equals("gt") ? 62 : nil
+        case 3: return equals("amp") ? 38 : nil
+        case 4: return equals("quot") ? 34 : equals("apos") ? 39 : nil
+        default: return nil
+        }
     }
 
     private static func isXMLChar(_ v: UInt32) -> Bool {
@@ -203,6 +265,10 @@ struct XMLRepair {
             bytes.append(contentsOf: Array("&#38;".utf8))
             return start + 1
         }
+        if let predefined = Self.predefinedEntity(b, start + 1, j) {
+            appendCharacterReference(predefined)
+            return j + 1
+        }
         let name = String(decoding: b[(start + 1)..<j], as: UTF8.self)
         let end = j + 1
         switch name {
@@ -217,7 +283,7 @@ struct XMLRepair {
                 case .literal(let value): bytes.append(contentsOf: value)
                 case .refused(let why): note("declared entities were not expanded", "&\(name); (\(why))")
                 }
-            } else if let value = XMLPullEntities.codePoint(named: name) {
+            } else if let value = htmlEntity(name) {
                 note("undeclared HTML entities were decoded", "&\(name);")
                 appendCharacterReference(value)
             } else {
@@ -257,7 +323,9 @@ struct XMLRepair {
         }
         bytes.append(contentsOf: b[start..<min(j, n)])
         if let subsetStart {
-            scanEntityDeclarations(Array(b[subsetStart..<(subsetEnd ?? min(j, n))]))
+            // Unbalanced brackets ("[a] ] [b") can leave the last "]" before the last "[".
+            let end = subsetEnd.flatMap { $0 >= subsetStart ? $0 : nil } ?? min(j, n)
+            scanEntityDeclarations(Array(b[subsetStart..<max(end, subsetStart)]))
         }
         return min(j, n)
     }
@@ -299,5 +367,54 @@ struct XMLRepair {
             index = value.index(after: semicolon)
         }
         return true
+    }
+}
+
+/// ``XMLRepair`` run piecemeal as libxml2 reads: the repaired document is produced in chunks of
+/// about 64 KB and handed over, so it never exists whole beside the input (a large feed is not
+/// held twice). ``finish()`` repairs whatever libxml2 did not read (for the warnings) and
+/// returns the outcome.
+final class XMLRepairStream {
+    private let input: [UInt8]
+    private var state = XMLRepair()
+    private var position = 0
+    private var delivered = 0
+    private static let chunk = 64 * 1024
+
+    init(_ input: [UInt8]) {
+        self.input = input
+        state.bytes.reserveCapacity(Self.chunk + 4096)
+    }
+
+    /// Copies the next repaired bytes into `destination`; returns how many (0 at the end).
+    func read(into destination: UnsafeMutableRawBufferPointer) -> Int {
+        // A stretch may repair to nothing (removed control bytes, refused entities): read on,
+        // 0 tells libxml2 the document ended.
+        while delivered == state.bytes.count {
+            guard position < input.count else { return 0 }
+            state.bytes.removeAll(keepingCapacity: true)
+            delivered = 0
+            position = input.withUnsafeBufferPointer { state.run($0, from: position, untilOutput: Self.chunk) }
+        }
+        let count = min(destination.count, state.bytes.count - delivered)
+        state.bytes.withUnsafeBytes { source in
+            destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[delivered..<delivered + count]))
+        }
+        delivered += count
+        return count
+    }
+
+    /// Repairs the rest (output discarded) and returns the warnings and bozo flag of the whole
+    /// document; `bytes` of the result is empty.
+    func finish() -> XMLRepair {
+        while position < input.count {
+            state.bytes.removeAll(keepingCapacity: true)
+            position = input.withUnsafeBufferPointer { state.run($0, from: position, untilOutput: Self.chunk) }
+        }
+        state.bytes = []
+        delivered = 0
+        var result = state
+        result.summarize()
+        return result
     }
 }

@@ -16,7 +16,10 @@ internal import CLibXML2
 ///
 /// Not `Sendable`: it owns C state and stays on the task that made it.
 public final class XMLPullReader {
-    private let buffer: UnsafeMutableBufferPointer<CChar>
+    /// The document for libxml2 (memory input), nil when it is pulled from `input`.
+    private let buffer: UnsafeMutableBufferPointer<CChar>?
+    /// The source of a reader made with ``init(streamingFrom:options:)``.
+    private let input: XMLPullInput?
     private var reader: xmlTextReaderPtr?
     private var document: xmlDocPtr?
     private let sink: XMLPullErrorSink
@@ -41,7 +44,9 @@ public final class XMLPullReader {
         LibXML.ensureInitialized()
         sink = XMLPullErrorSink(limit: options.maxDiagnostics)
         // libxml2 reads memory input in place (no copy), so the bytes must outlive the reader.
-        buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        input = nil
+        let buffer = UnsafeMutableBufferPointer<CChar>.allocate(capacity: max(bytes.count, 1))
+        self.buffer = buffer
         bytes.withUnsafeBytes { source in
             UnsafeMutableRawBufferPointer(buffer).copyMemory(from: source)
         }
@@ -70,10 +75,35 @@ public final class XMLPullReader {
         if reader == nil { failed = true }
     }
 
+    /// Creates a streaming reader (``XMLPullOptions/Mode/streaming``; `options.mode` is
+    /// ignored) that pulls the document from `read` as libxml2 needs it, so the document never
+    /// has to be in memory whole. `read` fills the buffer it is given and returns the number of
+    /// bytes written, 0 at the end.
+    public init(streamingFrom read: @escaping (UnsafeMutableRawBufferPointer) -> Int, options: XMLPullOptions = XMLPullOptions()) {
+        LibXML.ensureInitialized()
+        sink = XMLPullErrorSink(limit: options.maxDiagnostics)
+        buffer = nil
+        let input = XMLPullInput(read: read)
+        self.input = input
+        let flags = Int32(
+            XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOERROR.rawValue
+                | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
+                | (options.encoding == nil ? 0 : XML_PARSE_IGNORE_ENC.rawValue))
+        // The reader is owned by `self`, which keeps `input` alive as long as libxml2 may call it.
+        reader = xmlReaderForIO(
+            xmlPullReadInput, xmlPullCloseInput, Unmanaged.passUnretained(input).toOpaque(), options.baseURL,
+            options.encoding, flags)
+        if let reader {
+            xmlTextReaderSetStructuredErrorHandler(reader, xmlPullCollectError, Unmanaged.passUnretained(sink).toOpaque())
+        } else {
+            failed = true
+        }
+    }
+
     deinit {
         if let reader { xmlFreeTextReader(reader) }
         if let document { xmlFreeDoc(document) }
-        buffer.deallocate()
+        buffer?.deallocate()
     }
 
     /// The depth of the current node (the root element is at 0).
@@ -169,6 +199,21 @@ public final class XMLPullReader {
         return true
     }
 }
+
+/// The document source of a reader made with `init(streamingFrom:)`.
+final class XMLPullInput {
+    let read: (UnsafeMutableRawBufferPointer) -> Int
+    init(read: @escaping (UnsafeMutableRawBufferPointer) -> Int) { self.read = read }
+}
+
+private let xmlPullReadInput: xmlInputReadCallback = { context, buffer, length in
+    guard let context, let buffer, length > 0 else { return 0 }
+    let input = Unmanaged<XMLPullInput>.fromOpaque(context).takeUnretainedValue()
+    let count = input.read(UnsafeMutableRawBufferPointer(start: buffer, count: Int(length)))
+    return Int32(min(max(count, 0), Int(length)))
+}
+
+private let xmlPullCloseInput: xmlInputCloseCallback = { _ in 0 }
 
 /// Collects libxml2 diagnostics for one reader. Only touched on the reader's thread, during
 /// calls into libxml2 made by that reader.

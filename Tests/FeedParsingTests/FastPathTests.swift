@@ -1,0 +1,210 @@
+import Foundation
+import Testing
+import TestSupport
+
+@testable import FeedParsing
+
+/// The byte-level fast paths of the parser against the general (Foundation / `Character`)
+/// code they short-cut: over generated inputs, each fast path either declines or yields
+/// exactly what the general code yields.
+@Suite struct FastPathTests {
+    /// SplitMix64, fixed seeds: the same inputs every run.
+    struct Random: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// The resolution as it was before the fast path: Foundation throughout.
+    static func foundationResolve(_ raw: String, base: URL?) -> URL? {
+        var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !text.isEmpty else { return nil }
+        if text.contains(where: { $0 == " " || !$0.isASCII || $0 == "\n" || $0 == "\t" }) {
+            var allowed = CharacterSet.urlFragmentAllowed
+            allowed.insert(charactersIn: "#%[]")
+            text = text.replacingOccurrences(of: "\n", with: "").replacingOccurrences(of: "\t", with: "")
+            text = text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        }
+        if let absolute = URL(string: text), absolute.scheme != nil { return absolute }
+        if let base, let relative = URL(string: text, relativeTo: base) { return relative.absoluteURL }
+        return URL(string: text)
+    }
+
+    static let bases = [
+        "https://ministerium.example/presse/", "https://ministerium.example/presse/12/", "https://ministerium.example",
+        "http://a.example:8080/x/y/z.html?q=1#top", "https://a.example/dir/file", "https://a.example/", "http://a.example/a//b/",
+        "https://a.example/%C3%A4/x", "https://a.example/a/./b/", "https://a.example/a/../b", "ftp://a.example/pub/",
+        "https://user@a.example/x/", "https://a.example/~user/(x)/",
+    ]
+
+    static let pieces = [
+        "a", "b", "bild.jpg", "/", "//", ".", "..", "./", "../", "?", "?q=1", "&", "=", "#", "#frag", "%20", "%C3%A4", "%zz",
+        "%", ":", "@", "~", "-", "_", "!", "$", "'", "(", ")", "*", "+", ",", ";", " ", "\t", "\n", "ä", "[", "]", "|", "\"",
+        "<", "http:", "https://", "http://", "mailto:", "x.example", "a.example:8080", "a.example:", "A", "HTTP://", "-x",
+        "..", "/..", "/.", "javascript:", "\u{0}", "\r\n", "{", "`", "^", "\\", "%2e", "%2E%2E", "/%2e/", ".%2e",
+    ]
+
+    static func reference(_ random: inout Random) -> String {
+        (0..<Int.random(in: 1...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+    }
+
+    @Test func urlFastPathAgreesWithFoundation() throws {
+        var random = Random(state: 20_261_129)
+        var handled = 0
+        var references = [
+            "https://ministerium.example/presse/3", "/presse/3/bild.jpg", "bilder/3-1.jpg", "anhang-1.pdf?x=1#s",
+            "a:b/c", "a/b:c", "/a/./b", "./a", "../a", "a/..", "//cdn.example/x", "?q", "#f", "", " a", "a ",
+        ]
+        for _ in 0..<6000 { references.append(Self.reference(&random)) }
+        for raw in references {
+            for baseText in Self.bases + [nil] {
+                let base = baseText.flatMap(URL.init(string:))
+                let expected = Self.foundationResolve(raw, base: base)
+                let kind = URLResolution.classify(raw)
+                if kind == .absolute {
+                    #expect(URL(string: raw)?.scheme != nil, "\(raw)")
+                }
+                guard let fast = URLResolution.resolved(raw, base: base.map { URLResolution.Base($0) }) else { continue }
+                handled += 1
+                #expect(fast == expected?.absoluteString, "\(raw) against \(baseText ?? "nil")")
+                #expect(URL(string: fast)?.absoluteString == fast, "\(fast)")
+                #expect(HTMLText.resolveURL(raw, base: base) == expected, "\(raw) against \(baseText ?? "nil")")
+            }
+        }
+        // The fast path must cover a real share of the cases, or this test checks nothing.
+        #expect(handled > 5000)
+    }
+
+    @Test func hrefRewritingAgreesWithFoundation() {
+        var random = Random(state: 7)
+        let base = URL(string: "https://ministerium.example/presse/12/")!
+        for _ in 0..<3000 {
+            let value = Self.reference(&random).replacingOccurrences(of: "\"", with: "")
+            let html = "<p><a href=\"\(value)\">x</a> <img src=\"\(value)\" alt=\"y\"></p>"
+            // The rewriting before the fast path: decode, skip fragments and URLs with a scheme.
+            let decoded = HTMLText.decodeEntities(value)
+            let expected: String
+            if !decoded.isEmpty, !decoded.hasPrefix("#"), URL(string: decoded)?.scheme == nil,
+                let resolved = Self.foundationResolve(decoded, base: base)
+            {
+                expected = HTMLText.escape(resolved.absoluteString)
+            } else {
+                expected = value
+            }
+            let want = "<p><a href=\"\(expected)\">x</a> <img src=\"\(expected)\" alt=\"y\"></p>"
+            #expect(HTMLText.resolvingURLs(inHTML: html, base: base) == want, "\(value)")
+        }
+    }
+
+    static let textPieces = [
+        "a", "Straße", "Ärger", " ", "  ", "\t", "\n", "\r\n", "\u{A0}", "\u{85}", "\u{2028}", "\u{202F}", "\u{3000}",
+        "\u{301}", " \u{301}", "\u{200D}", "„Zitat“", "–", "€", "…", "👍🏽", "\u{1F1E9}\u{1F1EA}", "\u{600}", "x\u{308}",
+        "\u{0B}", "\u{0C}", "\r", "ǅ", "\u{2B0}", "‼", "\u{FEFF}", "中文",
+    ]
+
+    @Test func collapseWhitespaceAgreesWithCharacterAlgorithm() {
+        var random = Random(state: 99)
+        var fast = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in Self.textPieces.randomElement(using: &random)! }
+                .joined()
+            var copy = text
+            if copy.withUTF8({ HTMLText.isPlainScalarText($0) }) { fast += 1 }
+            #expect(HTMLText.collapseWhitespace(text) == HTMLText.collapseWhitespaceByCharacter(text), "\(Array(text.unicodeScalars))")
+        }
+        #expect(fast > 2000)
+    }
+
+    @Test func trimmingAndContainsAgreeWithFoundation() {
+        var random = Random(state: 5)
+        let pieces = [" ", "\t", "html", "HTML", "text/", "x", "ä", "\u{A0}", "\n", "ht", "ml", "\u{301}", "l"]
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            #expect(HTMLText.trimmingSpaces(text) == text.trimmingCharacters(in: .whitespaces))
+            #expect(HTMLText.contains(text, "html") == text.contains("html"), "\(text)")
+        }
+    }
+
+    /// `looksLikeHTML` before its byte path: by Character.
+    static func looksLikeHTMLByCharacter(_ text: String) -> Bool {
+        var previous: Character = " "
+        for character in text {
+            if previous == "<", character.isLetter || character == "/" || character == "!" { return true }
+            if previous == "&", character.isLetter || character == "#" { return text.contains(";") }
+            previous = character
+        }
+        return false
+    }
+
+    @Test func looksLikeHTMLAgreesWithCharacterAlgorithm() {
+        var random = Random(state: 11)
+        let pieces = ["<", "&", "a", "Z", "/", "!", "#", ";", " ", "\u{301}", "ä", "\u{600}", "1", "\r\n", "<b>", "&amp;"]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            #expect(HTMLText.looksLikeHTML(text) == Self.looksLikeHTMLByCharacter(text), "\(Array(text.unicodeScalars))")
+        }
+    }
+
+    /// The streamed repair hands libxml2 exactly the bytes of the whole-document repair, with
+    /// the same warnings, whatever the read sizes; checked on the corpus and on mutants of it.
+    @Test func streamedRepairEqualsWholeRepair() throws {
+        let root = CorpusTests.root
+        let files = (FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? [])
+            .filter { !$0.hasSuffix(".json") }.sorted()
+        #expect(files.count >= 40)
+        var random = Random(state: 3)
+        for file in files {
+            guard let original = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else { continue }
+            for round in 0..<4 {
+                var input = [UInt8](original)
+                if round > 0 {
+                    for _ in 0..<8 where !input.isEmpty {
+                        let position = Int.random(in: 0..<input.count, using: &random)
+                        let token = ["&", "<", "&amp;", "&auml;", "&#150;", "\u{1}", "<![CDATA[", "<!--", "&bogus;"]
+                            .randomElement(using: &random)!
+                        input.insert(contentsOf: Array(token.utf8), at: position)
+                    }
+                }
+                let whole = XMLRepair.repair(input)
+                let stream = XMLRepairStream(input)
+                var streamed: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while true {
+                    let size = Int.random(in: 1...4096, using: &random)
+                    let count = chunk.withUnsafeMutableBytes { stream.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<size])) }
+                    if count == 0 { break }
+                    streamed += chunk[0..<count]
+                }
+                let finished = stream.finish()
+                #expect(streamed == whole.bytes, "\(file) round \(round)")
+                #expect(finished.warnings == whole.warnings, "\(file) round \(round)")
+                #expect(finished.bozo == whole.bozo, "\(file) round \(round)")
+            }
+        }
+    }
+
+    /// A partial read (libxml2 stopping early) still yields the warnings of the whole document.
+    @Test func streamedRepairFinishCoversUnreadRest() {
+        let input = Array(("<rss><channel>" + String(repeating: "<item>a &auml; b</item>", count: 20_000) + "&bogus;</channel></rss>").utf8)
+        let stream = XMLRepairStream(input)
+        var buffer = [UInt8](repeating: 0, count: 100)
+        _ = buffer.withUnsafeMutableBytes { stream.read(into: $0) }
+        let finished = stream.finish()
+        #expect(finished.warnings == XMLRepair.repair(input).warnings)
+        #expect(finished.warnings.contains { $0.hasPrefix("unknown entities were kept as text") })
+    }
+
+    /// Found by the mutants above: a DOCTYPE whose brackets reopen after closing ("[ ] ] [ [")
+    /// made the repair pass slice a reversed range and crash. It is now copied as it is.
+    @Test func doctypeWithReopenedBracketsDoesNotCrash() throws {
+        let document = "<!DOCTYPE rss [ ] ] [ [ <!ENTITY a \"x\"> ><rss version=\"2.0\"><channel><title>T</title></channel></rss>"
+        let repaired = XMLRepair.repair(Array(document.utf8))
+        #expect(String(decoding: repaired.bytes, as: UTF8.self) == document)
+        #expect(throws: NotAFeedError.self) { try FeedParser.parse(Array(document.utf8), url: nil) }
+    }
+}
