@@ -40,6 +40,9 @@ struct RenderBench: AsyncParsableCommand {
     @Option(help: "Seconds per serve measurement.")
     var seconds = 5
 
+    @Flag(help: "Feeds only: no static site (its first full render writes one page per story).")
+    var noSite = false
+
     @Flag(help: "Skip the serve measurement.")
     var noServe = false
 
@@ -100,7 +103,10 @@ struct RenderBench: AsyncParsableCommand {
         let full = ContinuousClock.now
         let fullRenderer = OutputRenderer(configuration: configuration, now: { fullNow })
         if !FileManager.default.fileExists(atPath: root.appendingPathComponent("feed.atom").path) {
-            try await fullRenderer.render(store: store, states: states, touched: nil)
+            try await fullRenderer.renderFeed(store: store, states: states, touched: nil)
+        }
+        if !noSite, !FileManager.default.fileExists(atPath: root.appendingPathComponent("index.html").path) {
+            try await fullRenderer.renderSite(store: store, touched: nil)
         }
         _ = await store.drainChanged()
         let fullTime = ContinuousClock.now - full
@@ -130,12 +136,14 @@ struct RenderBench: AsyncParsableCommand {
             let written = try await renderer.renderFeed(store: store, states: states, touched: touched)
             feedCPU.append(Self.processCPUms() - cpu)
             let t1 = ContinuousClock.now
-            try await renderer.renderSite(store: store, touched: touched)
-            siteTimes.append(Self.ms(ContinuousClock.now - t1))
+            if !noSite {
+                try await renderer.renderSite(store: store, touched: touched)
+                siteTimes.append(Self.ms(ContinuousClock.now - t1))
+            }
             feedTimes.append(Self.ms(t1 - t))
             files.append(written.count)
         }
-        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        func median(_ values: [Double]) -> Double { values.isEmpty ? 0 : values.sorted()[values.count / 2] }
         print(
             String(
                 format: "render: archive of %d: +10 stories → feeds median %.1f ms (min %.1f, max %.1f; CPU median %.1f ms), site median %.1f ms (min %.1f, max %.1f), over %d renders; %d feed files written each",
