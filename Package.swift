@@ -103,12 +103,17 @@ let package = Package(
             swiftSettings: settings
         ),
 
-        // Test helpers: a loopback HTTP server and fixture lookup.
-        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: settings),
+        // Test helpers: a loopback HTTP server, fixture lookup, a log recorder.
+        .target(
+            name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+            path: "Tests/TestSupport", swiftSettings: settings),
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: settings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"], swiftSettings: settings),
-        .testTarget(name: "FetchingTests", dependencies: ["Fetching", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "FetchingTests",
+            dependencies: ["Fetching", "TestSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: settings),
         .testTarget(
             name: "FeedParsingTests", dependencies: ["FeedParsing", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: settings),

@@ -6,7 +6,8 @@ public struct SourceState: Sendable, Equatable, Codable {
     public var id: String
     /// The feed's own title, else the configured name.
     public var title: String
-    /// The source's URL.
+    /// The URL Herold polls: the configured one, or where it has permanently moved (see
+    /// `configuredURL`; `pollURL(configured:)` decides which applies).
     public var url: URL
     /// The feed's alternate (web site) link, if it has one.
     public var siteLink: URL?
@@ -30,6 +31,15 @@ public struct SourceState: Sendable, Equatable, Codable {
     /// polls it is based on.
     public var confidence: Double?
     public var confidenceSamples: Int?
+    /// Set when `url` replaced the feeds.yml URL after consistent permanent redirects: the
+    /// feeds.yml URL it replaced. When feeds.yml names another URL, the override is void.
+    public var configuredURL: URL?
+    /// Where the polled URL redirected permanently (301/308) in the last successful polls, and
+    /// in how many of them in a row; reset by a poll answered without a permanent redirect.
+    public var movedTo: URL?
+    public var movedPolls: Int?
+    /// The feed's last `<ttl>` in seconds (kept so a 304, which is not parsed, still honours it).
+    public var ttl: TimeInterval?
 
     public init(
         id: String, title: String, url: URL, siteLink: URL? = nil, lastAttempt: Date? = nil, lastSuccess: Date? = nil,
@@ -59,6 +69,17 @@ public struct SourceState: Sendable, Equatable, Codable {
         case adaptiveEvery = "adaptive_every"
         case confidence
         case confidenceSamples = "confidence_samples"
+        case configuredURL = "configured_url"
+        case movedTo = "moved_to"
+        case movedPolls = "moved_polls"
+        case ttl
+    }
+
+    /// The URL to poll for a source configured with `configured`: `url` when it is a stored
+    /// permanent-redirect override of that very URL, else `configured` (the operator changed
+    /// feeds.yml, or nothing moved).
+    public func pollURL(configured: URL) -> URL {
+        configuredURL == configured ? url : configured
     }
 }
 

@@ -20,7 +20,7 @@ struct ConfigReader {
     static let serveKeys = ["listen"]
     static let fetchKeys = [
         "adaptive", "deny_private_networks", "every", "host_connections", "host_delay", "max_every", "max_size",
-        "min_every", "proxy", "timeout", "tls_verify", "user_agent", "withdraw_after",
+        "min_every", "permanent_redirect_polls", "proxy", "timeout", "tls_verify", "user_agent", "withdraw_after",
     ]
     static let sourceOnlyKeys = [
         "categories", "content", "full_text", "headers", "id", "kind", "links", "name", "rights", "strip", "url",
@@ -231,6 +231,11 @@ struct ConfigReader {
             }
         }
         if let node = block["tls_verify"], let value = bool(node, "\(path).tls_verify") { settings.tlsVerify = value }
+        if let node = block["permanent_redirect_polls"],
+            let value = integer(node, "\(path).permanent_redirect_polls", in: 0...1000)
+        {
+            settings.permanentRedirectPolls = value
+        }
         if let node = block["min_every"], let value = duration(node, "\(path).min_every", minimum: 10) {
             settings.minEvery = value
         }

@@ -85,11 +85,14 @@ public struct ParsedFeed: Sendable, Equatable {
     public var link: URL?
     public var updated: Date?
     public var language: String?
+    /// RSS `<ttl>`: how long the feed may be cached before it is fetched again, in seconds (the
+    /// element gives minutes). Nil when absent or not a whole number of minutes.
+    public var ttl: TimeInterval?
     public var entries: [FeedEntry]
 
     public init(
         format: FeedFormat, bozo: Bool = false, warnings: [String] = [], title: String? = nil, link: URL? = nil,
-        updated: Date? = nil, language: String? = nil, entries: [FeedEntry] = []
+        updated: Date? = nil, language: String? = nil, ttl: TimeInterval? = nil, entries: [FeedEntry] = []
     ) {
         self.format = format
         self.bozo = bozo
@@ -98,6 +101,7 @@ public struct ParsedFeed: Sendable, Equatable {
         self.link = link
         self.updated = updated
         self.language = language
+        self.ttl = ttl
         self.entries = entries
     }
 }

@@ -41,6 +41,10 @@ public struct FetchSettings: Sendable, Equatable {
     public var proxy: URL?
     /// TLS certificate verification; turning it off is logged as a warning on every request.
     public var tlsVerify: Bool = true
+    /// Successful polls in a row whose URL answered with a permanent redirect (301/308) to the
+    /// same place before Herold polls that place instead (stored in the source's state, not in
+    /// feeds.yml). 0: report the redirect but never follow it for good.
+    public var permanentRedirectPolls: Int = 3
     /// The User-Agent header sent with every request.
     public var userAgent: String = "Herold/0.1 (+https://github.com/herold-feeds/herold)"
 

@@ -37,6 +37,10 @@ enum FeedAdapter {
             format: wire.format, bozo: wire.bozo, title: wire.title.map(plainTitle), link: feedLink,
             updated: nil, language: wire.language.map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 })
         feed.updated = date(wire.updated)
+        // <ttl> is minutes; anything but a whole number (or an absurd one) is ignored.
+        if let minutes = wire.ttl.flatMap({ Int(HTMLText.trimmed($0)) }), (0...525_600).contains(minutes) {
+            feed.ttl = TimeInterval(minutes * 60)
+        }
         // Each wire entry is released once adapted, so a large feed is not held twice.
         var items = wire.entries
         wire.entries = []

@@ -5,8 +5,9 @@ import Markup
 ///
 /// Order of trust (as browsers do): a BOM, then the HTTP charset, then the XML declaration,
 /// then UTF-8. Then the lies: ISO-8859-1/ASCII labels mean windows-1252; bytes that are valid
-/// UTF-8 with non-ASCII content are UTF-8 whatever the label says; invalid UTF-8 under a UTF-8
-/// label is repaired byte by byte (invalid bytes read as windows-1252).
+/// UTF-8 with non-ASCII content are UTF-8 whatever the label says; bytes under a UTF-8 label
+/// that are mostly not UTF-8 are windows-1252 as a whole; otherwise invalid UTF-8 under a
+/// UTF-8 label is repaired byte by byte (invalid bytes read as windows-1252).
 struct DecodedInput {
     /// The document bytes, in `encoding`.
     var bytes: [UInt8]
@@ -76,9 +77,15 @@ enum InputDecoder {
         }
     }
 
-    /// UTF-8 bytes as they are when valid, else repaired: invalid bytes are read as windows-1252.
+    /// UTF-8 bytes as they are when valid; windows-1252 as a whole when they are mostly not UTF-8
+    /// (the label lies); else repaired: invalid bytes are read as windows-1252.
     private static func utf8(_ bytes: [UInt8], label: String) -> DecodedInput {
         if isValidUTF8(bytes) { return DecodedInput(bytes: bytes, encoding: "UTF-8") }
+        if Charset.isMostlyNotUTF8(bytes) {
+            return DecodedInput(
+                bytes: windows1252ToUTF8(bytes), encoding: "UTF-8",
+                warnings: ["declared \(label) but the bytes are mostly not UTF-8; read as windows-1252"])
+        }
         return DecodedInput(
             bytes: repairUTF8(bytes), encoding: "UTF-8",
             warnings: ["invalid UTF-8 under the label \(label); invalid bytes read as windows-1252"])

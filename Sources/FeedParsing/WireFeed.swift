@@ -11,6 +11,8 @@ struct WireFeed {
     var alternateLink: WireURL?
     var updated: String?
     var language: String?
+    /// RSS `<ttl>` as written (minutes).
+    var ttl: String?
     var entries: [WireEntry] = []
     var warnings: [String] = []
     var bozo = false

@@ -38,7 +38,7 @@ struct XMLFeedParser {
     }
 
     enum Leaf {
-        case feedTitle, feedLink, feedLanguage, feedUpdated
+        case feedTitle, feedLink, feedLanguage, feedUpdated, feedTTL
         case title, link, guid, id, published, updated, rssAuthor, creator, summary, dcDescription, content
         case xhtmlBody, category, personName, personEmail, personURI
     }
@@ -312,6 +312,9 @@ struct XMLFeedParser {
             case "language" where isRSS:
                 beginCapture(.feedLanguage, element, base: base)
                 return
+            case "ttl" where isRSS:
+                beginCapture(.feedTTL, element, base: base)
+                return
             case "lastBuildDate" where isRSS, "updated" where isAtom, "modified" where isAtom:
                 beginCapture(.feedUpdated, element, base: base)
                 return
@@ -490,6 +493,7 @@ struct XMLFeedParser {
         case .feedLink: if feed?.link == nil, !value.isEmpty { feed?.link = WireURL(raw: value, base: capture.base) }
         case .feedLanguage: if feed?.language == nil, !value.isEmpty { feed?.language = value }
         case .feedUpdated: if feed?.updated == nil, !value.isEmpty { feed?.updated = value }
+        case .feedTTL: if feed?.ttl == nil, !value.isEmpty { feed?.ttl = value }
         case .personName: if person?.name == nil, !value.isEmpty { person?.name = HTMLText.collapseWhitespace(value) }
         case .personEmail: if person?.email == nil, !value.isEmpty { person?.email = value }
         case .personURI: if person?.uri == nil, !value.isEmpty { person?.uri = value }

@@ -49,13 +49,45 @@ public struct FetchResponse: Sendable, Equatable {
     public var headers: [String: String]
     /// The body, decompressed.
     public var body: [UInt8]
+    /// The redirects followed to get here, in order (empty when the requested URL answered).
+    public var redirects: [Redirect]
+
+    /// One redirect followed: the URL that answered, its 3xx status, and where it pointed.
+    public struct Redirect: Sendable, Equatable {
+        public var from: URL
+        public var status: Int
+        public var to: URL
+
+        /// A hop of a redirect chain.
+        public init(from: URL, status: Int, to: URL) {
+            self.from = from
+            self.status = status
+            self.to = to
+        }
+
+        /// 301 or 308: the resource has moved for good (RFC 9110 §15.4).
+        public var isPermanent: Bool { status == 301 || status == 308 }
+    }
 
     /// A response.
-    public init(url: URL, status: Int, headers: [String: String] = [:], body: [UInt8] = []) {
+    public init(url: URL, status: Int, headers: [String: String] = [:], body: [UInt8] = [], redirects: [Redirect] = []) {
         self.url = url
         self.status = status
         self.headers = headers
         self.body = body
+        self.redirects = redirects
+    }
+
+    /// Where the requested URL has moved for good: the target of the leading run of permanent
+    /// redirects (301/308) — `A →301 B →308 C →302 D` gives C, since D is only where C is for
+    /// now. Nil when the requested URL answered itself or its first redirect was temporary.
+    public var permanentTarget: URL? {
+        var target: URL?
+        for hop in redirects {
+            guard hop.isPermanent else { break }
+            target = hop.to
+        }
+        return target
     }
 
     /// `Content-Type` without parameters, lower-cased.

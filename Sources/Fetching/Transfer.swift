@@ -19,8 +19,8 @@ final class Transfer {
     enum Outcome {
         /// The request is answered (success or failure).
         case finished(Result<FetchResponse, FetchError>)
-        /// A 3xx with a `Location`: the absolute target URL as curl resolved it.
-        case redirect(String)
+        /// A 3xx with a `Location`: the absolute target URL as curl resolved it, and the status.
+        case redirect(String, status: Int)
     }
 
     let id: UInt64
@@ -306,7 +306,7 @@ final class Transfer {
             if (try? Curl.check(herold_easy_getinfo_string(handle, CURLINFO_REDIRECT_URL, &target), "CURLINFO_REDIRECT_URL"))
                 != nil, let target
             {
-                return .redirect(String(cString: target))
+                return .redirect(String(cString: target), status: status)
             }
         }
         let response = FetchResponse(url: self.url, status: status, headers: headers, body: body)

@@ -23,6 +23,8 @@ struct Pending {
     let redirects: Int
     /// When the first hop started (the total timeout covers the whole chain); nil before.
     let firstStarted: ContinuousClock.Instant?
+    /// The redirects followed so far (handed to the caller with the final response).
+    var hops: [FetchResponse.Redirect] = []
 }
 
 /// What tasks and the loop thread share: the inbox of new requests and cancellations, under
@@ -222,7 +224,7 @@ final class TransferLoop {
     }
 
     /// Where a redirect may go: an http/https URL within the redirect limit.
-    private func follow(_ pending: Pending, to target: String) -> Result<Pending, FetchError> {
+    private func follow(_ pending: Pending, to target: String, status: Int) -> Result<Pending, FetchError> {
         let request = pending.submission.request
         guard pending.redirects < options.maxRedirects else {
             return .failure(
@@ -239,7 +241,8 @@ final class TransferLoop {
         return .success(
             Pending(
                 submission: pending.submission, url: url, referer: pending.url, redirects: pending.redirects + 1,
-                firstStarted: pending.firstStarted))
+                firstStarted: pending.firstStarted,
+                hops: pending.hops + [FetchResponse.Redirect(from: pending.url, status: status, to: url)]))
     }
 
     /// Starts every queued request its host's budget allows now.
@@ -250,7 +253,7 @@ final class TransferLoop {
             let firstStarted = waiting.firstStarted ?? now
             let pending = Pending(
                 submission: submission, url: waiting.url, referer: waiting.referer, redirects: waiting.redirects,
-                firstStarted: firstStarted)
+                firstStarted: firstStarted, hops: waiting.hops)
             let spent = firstStarted.duration(to: now)
             let timeLeft =
                 submission.request.settings.timeout - Double(spent.components.seconds)
@@ -297,8 +300,8 @@ final class TransferLoop {
             switch transfer.outcome(message.pointee.data.result, now: options.now()) {
             case .finished(let result):
                 end(handle, result)
-            case .redirect(let target):
-                end(handle, redirectTo: target)
+            case .redirect(let target, let status):
+                end(handle, redirectTo: target, status: status)
             }
             ended += 1
         }
@@ -309,14 +312,20 @@ final class TransferLoop {
     private func end(_ handle: UnsafeMutableRawPointer, _ result: Result<FetchResponse, FetchError>) {
         guard let (transfer, pending) = detach(handle) else { return }
         log(transfer, result, now: clock.now)
-        inbox.finish(pending.submission, result)
+        inbox.finish(
+            pending.submission,
+            result.map { response in
+                var response = response
+                response.redirects = pending.hops
+                return response
+            })
     }
 
     /// Detaches a transfer that answered with a redirect and queues the next hop behind its
     /// host's budget (or fails the request when the redirect is refused).
-    private func end(_ handle: UnsafeMutableRawPointer, redirectTo target: String) {
+    private func end(_ handle: UnsafeMutableRawPointer, redirectTo target: String, status: Int) {
         guard let (transfer, pending) = detach(handle) else { return }
-        switch follow(pending, to: target) {
+        switch follow(pending, to: target, status: status) {
         case .success(let next):
             enqueue(next)
         case .failure(let error):

@@ -54,13 +54,70 @@ public enum Charset {
         if bytes.count >= 2, bytes[0] == 0xFF, bytes[1] == 0xFE { return ("UTF-16LE", .byteOrderMark, 2) }
         if bytes.count >= 2, bytes[0] == 0xFE, bytes[1] == 0xFF { return ("UTF-16BE", .byteOrderMark, 2) }
         if let label = transportLabel, let name = canonicalName(label) {
+            if name == "windows-1252", isUTF8Text(bytes) { return ("UTF-8", .utf8Validity, 0) }
             return (name, .transport, 0)
         }
         if let label = metaCharset(in: bytes), let name = canonicalName(label) {
+            if name == "windows-1252", isUTF8Text(bytes) { return ("UTF-8", .utf8Validity, 0) }
             return (name, .meta, 0)
         }
         if isValidUTF8(bytes) { return ("UTF-8", .utf8Validity, 0) }
         return ("windows-1252", .fallback, 0)
+    }
+
+    /// The usual lie: an ISO-8859-1/windows-1252 label (often a server default) on bytes that
+    /// are valid UTF-8 with non-ASCII characters — in practice always UTF-8 text, never
+    /// windows-1252 that happens to form UTF-8 sequences.
+    static func isUTF8Text(_ bytes: [UInt8]) -> Bool {
+        bytes.contains { $0 >= 0x80 } && isValidUTF8(bytes)
+    }
+
+    /// For bytes under a UTF-8 label that are not valid UTF-8: true when they are mostly not
+    /// UTF-8 at all — more than twice as many bytes that fit no UTF-8 sequence as valid
+    /// multi-byte sequences —, i.e. windows-1252 text under a lying label, to be read as
+    /// windows-1252 as a whole. Reading only the stray bytes as windows-1252 would turn pairs
+    /// such as `ß“` (DF 93), which happen to form a UTF-8 sequence, into a wrong character.
+    /// False for UTF-8 text with some stray bytes (a latin-1 passage pasted into UTF-8), which
+    /// is repaired byte by byte. A heuristic: a short document mixing both can go either way.
+    public static func isMostlyNotUTF8(_ bytes: [UInt8]) -> Bool {
+        var sequences = 0
+        var strays = 0
+        var index = 0
+        while index < bytes.count {
+            let lead = bytes[index]
+            if lead < 0x80 {
+                index += 1
+                continue
+            }
+            let length: Int
+            switch lead {
+            case 0xC2...0xDF: length = 2
+            case 0xE0...0xEF: length = 3
+            case 0xF0...0xF4: length = 4
+            default: length = 0
+            }
+            var valid = length > 0 && index + length <= bytes.count
+            if valid {
+                for offset in 1..<length where bytes[index + offset] & 0xC0 != 0x80 { valid = false }
+            }
+            if valid, length >= 3 {
+                // Overlong forms and surrogates (E0 80–9F, ED A0–BF, F0 80–8F, F4 90–) are invalid.
+                let second = bytes[index + 1]
+                if (lead == 0xE0 && second < 0xA0) || (lead == 0xED && second > 0x9F) || (lead == 0xF0 && second < 0x90)
+                    || (lead == 0xF4 && second > 0x8F)
+                {
+                    valid = false
+                }
+            }
+            if valid {
+                sequences += 1
+                index += length
+            } else {
+                strays += 1
+                index += 1
+            }
+        }
+        return strays > 2 * sequences
     }
 
     /// Whether the bytes are well-formed UTF-8.

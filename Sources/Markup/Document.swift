@@ -96,10 +96,16 @@ public final class HTMLDocument: MarkupDocument {
         let sniffed = Charset.sniffHTML(bytes, transportLabel: httpCharset)
         var encoding = sniffed.name
         var input = Array(bytes.dropFirst(sniffed.bomLength))
-        if encoding == "UTF-8" {
-            // Invalid sequences become U+FFFD as in a browser, instead of derailing libxml2.
-            if !Charset.isValidUTF8(input) { input = Array(String(decoding: input, as: UTF8.self).utf8) }
-        } else if xmlFindCharEncodingHandler(encoding) == nil {
+        if encoding == "UTF-8", !Charset.isValidUTF8(input) {
+            if Charset.isMostlyNotUTF8(input) {
+                // windows-1252 text under a UTF-8 label (a lying header or meta): read it as such.
+                encoding = "windows-1252"
+            } else {
+                // UTF-8 with a few invalid sequences: they become U+FFFD as in a browser, instead
+                // of derailing libxml2.
+                input = Array(String(decoding: input, as: UTF8.self).utf8)
+            }
+        } else if encoding != "UTF-8", xmlFindCharEncodingHandler(encoding) == nil {
             encoding = Charset.isValidUTF8(input) ? "UTF-8" : "windows-1252"
         }
         // Ignore the document's own declaration: the label was decided above.

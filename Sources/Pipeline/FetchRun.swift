@@ -83,6 +83,7 @@ public struct FetchRun: Sendable {
         var harvester = Harvester(source: source, fetcher: fetcher, logger: logger, now: now)
         harvester.guids = state?.guids
         harvester.store = store
+        if let moved = state?.pollURL(configured: source.url), moved != source.url { harvester.pollURL = moved }
         return await harvester.harvest()
     }
 
@@ -143,7 +144,7 @@ public struct FetchRun: Sendable {
                     archiveError = archiveError ?? "cannot write to the archive: \(error)"
                 }
             }
-            states[source.id] = updatedState(states[source.id], source: source, harvest: harvest)
+            states[source.id] = updatedState(states[source.id], source: source, harvest: &harvest)
             reports.append(harvest.report)
             onProgress(harvest.report)
             logger.info(
@@ -182,12 +183,12 @@ public struct FetchRun: Sendable {
         }
     }
 
-    func updatedState(_ old: SourceState?, source: Source, harvest: Harvest) -> SourceState {
+    func updatedState(_ old: SourceState?, source: Source, harvest: inout Harvest) -> SourceState {
         var state = old ?? SourceState(id: source.id, title: source.name, url: source.url)
         let now = now()
         // Intervals run from the start of one poll to the start of the next.
         let started = harvest.startedAt ?? now
-        state.url = source.url
+        noteRedirects(&state, source: source, harvest: &harvest)
         state.lastAttempt = now
         var every = source.fetch.every
         if source.fetch.adaptive, harvest.report.succeeded {
@@ -210,7 +211,10 @@ public struct FetchRun: Sendable {
                 after: .failure(failures: state.consecutiveFailures, retryAfter: harvest.error?.retryAfter),
                 every: every, now: started)
         } else {
-            state.nextPoll = planner.next(after: .success(cacheLifetime: harvest.cacheLifetime), every: every, now: started)
+            // A 304 is not parsed: the feed's <ttl> is the one it had last time.
+            if !harvest.notModified { state.ttl = harvest.ttl }
+            state.nextPoll = planner.next(
+                after: .success(cacheLifetime: harvest.cacheLifetime, ttl: state.ttl), every: every, now: started)
             state.lastErrorKind = nil
             if let mean = harvest.report.meanConfidence {
                 let samples = state.confidenceSamples ?? 0
@@ -227,5 +231,61 @@ public struct FetchRun: Sendable {
             state.consecutiveFailures = 0
         }
         return state
+    }
+
+    /// Permanent redirects: a stored URL override that feeds.yml no longer names is dropped; a
+    /// successful poll whose URL redirected permanently (301/308) counts towards adopting the
+    /// target (`permanentRedirectPolls` in a row, same target), one answered without a
+    /// permanent redirect resets the count; a failed poll leaves it as it is. Each step is
+    /// logged at warning level and put in the source's report.
+    func noteRedirects(_ state: inout SourceState, source: Source, harvest: inout Harvest) {
+        if let configured = state.configuredURL, configured != source.url {
+            logger.notice(
+                "feeds.yml names a new URL; the stored permanent-redirect URL is dropped",
+                metadata: [
+                    "source.id": "\(source.id)", "url.stored": "\(state.url.absoluteString)",
+                    "url.configured": "\(source.url.absoluteString)",
+                ])
+            state.configuredURL = nil
+            state.movedTo = nil
+            state.movedPolls = nil
+        }
+        if state.configuredURL == nil {
+            if state.url != source.url {
+                // Another URL in feeds.yml (or one polled before this state was kept): start afresh.
+                state.movedTo = nil
+                state.movedPolls = nil
+            }
+            state.url = source.url
+        }
+        guard harvest.answered, harvest.report.succeeded else { return }
+        guard let target = harvest.permanentTarget, let from = harvest.polledURL, target != from else {
+            state.movedTo = nil
+            state.movedPolls = nil
+            return
+        }
+        let polls = state.movedTo == target ? (state.movedPolls ?? 0) + 1 : 1
+        let threshold = source.fetch.permanentRedirectPolls
+        let adopted = threshold > 0 && polls >= threshold
+        var metadata: Logger.Metadata = [
+            "source.id": "\(source.id)", "url.old": "\(from.absoluteString)", "url.new": "\(target.absoluteString)",
+            "redirect.polls": "\(polls)",
+        ]
+        if adopted {
+            if state.configuredURL == nil { state.configuredURL = source.url }
+            state.url = target
+            // Moved back to the URL feeds.yml names: no override any more.
+            if target == source.url { state.configuredURL = nil }
+            state.movedTo = nil
+            state.movedPolls = nil
+            metadata["url.configured"] = "\(source.url.absoluteString)"
+            logger.warning("source moved permanently; polling the new URL from now on (update feeds.yml)", metadata: metadata)
+        } else {
+            state.movedTo = target
+            state.movedPolls = polls
+            logger.warning("source redirects permanently", metadata: metadata)
+        }
+        harvest.report.permanentRedirect = SourceReport.PermanentRedirect(
+            from: from, to: target, polls: polls, threshold: threshold, adopted: adopted)
     }
 }

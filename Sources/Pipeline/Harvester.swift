@@ -33,6 +33,14 @@ public struct Harvest: Sendable {
     /// Caching headers of the source's answer (Cache-Control max-age, Expires) as the earliest
     /// sensible next poll, in seconds from now.
     var cacheLifetime: TimeInterval?
+    /// The URL polled (the configured one, or where it permanently moved).
+    var polledURL: URL?
+    /// Whether the source's URL answered (2xx or 304, possibly after redirects).
+    var answered = false
+    /// Where the polled URL redirected permanently (301/308) in this poll, if it did.
+    var permanentTarget: URL?
+    /// The feed's `<ttl>` in seconds, when the feed was parsed and has one.
+    var ttl: TimeInterval?
 }
 
 /// HTTP validators of one URL.
@@ -53,6 +61,8 @@ struct Harvester: Sendable {
     var guids: GUIDPolicy?
     /// Where stored validators are looked up (nil: unconditional GETs).
     var store: ArchiveStore?
+    /// The URL to poll when the source has permanently moved (nil: `source.url`).
+    var pollURL: URL?
     /// How many linked article pages of one source are fetched at once (the fetcher's per-host
     /// politeness still applies).
     var parallelPages = 4
@@ -66,21 +76,25 @@ struct Harvester: Sendable {
     func harvest() async -> Harvest {
         var harvest = Harvest(report: SourceReport(sourceID: source.id))
         harvest.startedAt = now()
+        let url = pollURL ?? source.url
+        harvest.polledURL = url
         let response: FetchResponse
         do {
-            response = try await fetcher.fetch(await conditionalRequest(for: source.url))
+            response = try await fetcher.fetch(await conditionalRequest(for: url))
         } catch {
             harvest.report.failure = error.description
             harvest.error = error
             return harvest
         }
+        harvest.answered = true
+        harvest.permanentTarget = response.permanentTarget
         harvest.cacheLifetime = Self.cacheLifetime(response.headers, now: now())
         if response.isNotModified {
             harvest.notModified = true
             harvest.report.notModified = true
             return harvest
         }
-        harvest.validators[source.url] = Validators(response)
+        harvest.validators[url] = Validators(response)
 
         switch route(response) {
         case .feed:
@@ -88,6 +102,7 @@ struct Harvester: Sendable {
                 let feed = try FeedParser.parse(response.body, url: response.url, httpCharset: response.charset)
                 harvest.feedTitle = feed.title
                 harvest.siteLink = feed.link
+                harvest.ttl = feed.ttl
                 if feed.bozo { harvest.report.warnings.append("the feed is not well-formed: \(feed.warnings.first ?? "")") }
                 await harvestFeed(feed, into: &harvest)
             } catch {

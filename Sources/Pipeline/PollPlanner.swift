@@ -5,7 +5,8 @@ public import Foundation
 /// answer in the source's state, so a restart never causes a burst of polls).
 ///
 /// - After a success: `every`, but never before the answer's own cache lifetime (Cache-Control
-///   max-age / Expires) ran out, capped at a day; ± `jitter` of the interval.
+///   max-age / Expires) or the feed's RSS `<ttl>` ran out, either capped at a day; ± `jitter`
+///   of the interval.
 /// - After a failure: exponential backoff from `every` — `every · 2^(failures−1)`, capped at
 ///   `maxBackoff` — with jitter, and never before a server's `Retry-After`.
 /// - A source never polled: at a stable phase within its first interval (derived from its id),
@@ -26,8 +27,9 @@ public struct PollPlanner: Sendable {
 
     /// The outcome of one poll, as far as scheduling cares.
     public enum Outcome: Sendable, Equatable {
-        /// The source answered (200 or 304); `cacheLifetime` from its caching headers.
-        case success(cacheLifetime: TimeInterval?)
+        /// The source answered (200 or 304); `cacheLifetime` from its caching headers, `ttl`
+        /// (seconds) from the feed's RSS `<ttl>`.
+        case success(cacheLifetime: TimeInterval?, ttl: TimeInterval? = nil)
         /// The source failed for the `failures`-th time in a row; `retryAfter` from the server.
         case failure(failures: Int, retryAfter: TimeInterval?)
     }
@@ -35,8 +37,8 @@ public struct PollPlanner: Sendable {
     /// The next poll after `outcome` at `now`.
     public func next(after outcome: Outcome, every: TimeInterval, now: Date) -> Date {
         switch outcome {
-        case .success(let cacheLifetime):
-            let floor = min(cacheLifetime ?? 0, maxCacheLifetime)
+        case .success(let cacheLifetime, let ttl):
+            let floor = min(max(cacheLifetime ?? 0, ttl ?? 0), maxCacheLifetime)
             return now.addingTimeInterval(max(jittered(every), floor))
         case .failure(let failures, let retryAfter):
             let exponent = Double(max(0, failures - 1))

@@ -32,6 +32,41 @@ public struct SourceReport: Sendable, Equatable {
     public var pageFailures: [PageFailure] = []
     /// Warnings, e.g. a feed that was not well-formed.
     public var warnings: [String] = []
+    /// Set when the polled URL answered with a permanent redirect (301/308).
+    public var permanentRedirect: PermanentRedirect?
+
+    /// A permanent redirect of the source's URL, as seen in one poll.
+    public struct PermanentRedirect: Sendable, Equatable {
+        /// The URL polled, and where it has moved.
+        public var from: URL
+        public var to: URL
+        /// Successful polls in a row that saw this redirect (this one included), and how many
+        /// it takes before `to` is polled instead (0: never).
+        public var polls: Int
+        public var threshold: Int
+        /// True when this poll made `to` the source's stored URL.
+        public var adopted: Bool
+
+        public init(from: URL, to: URL, polls: Int, threshold: Int, adopted: Bool) {
+            self.from = from
+            self.to = to
+            self.polls = polls
+            self.threshold = threshold
+            self.adopted = adopted
+        }
+
+        /// The sentence `herold fetch` and the log show.
+        public var sentence: String {
+            if adopted {
+                return "\(from.absoluteString) moved permanently to \(to.absoluteString) (\(polls) polls in a row); polling the new URL from now on"
+            }
+            let pending =
+                threshold > 0
+                ? "\(polls) of \(threshold) polls before the new URL is adopted"
+                : "not adopted: permanent_redirect_polls is 0"
+            return "\(from.absoluteString) redirects permanently to \(to.absoluteString) (\(pending))"
+        }
+    }
 
     public init(sourceID: SourceID) {
         self.sourceID = sourceID
@@ -43,7 +78,10 @@ public struct SourceReport: Sendable, Equatable {
     /// The line `herold fetch` prints for the source.
     public var line: String {
         if let failure { return "FAILED \(sourceID): \(failure)" }
-        if notModified { return "ok     \(sourceID): not modified since the last poll" }
+        if notModified {
+            return "ok     \(sourceID): not modified since the last poll"
+                + (permanentRedirect.map { "; \($0.sentence)" } ?? "")
+        }
         var text = "ok     \(sourceID): \(items) item\(items == 1 ? "" : "s"): \(new) new, \(known) already known"
         if revised > 0 { text += ", \(revised) revised" }
         if unchanged > 0 { text += ", \(unchanged) unchanged pages" }
@@ -55,6 +93,7 @@ public struct SourceReport: Sendable, Equatable {
             text += "; \(pageFailures.count) page\(pageFailures.count == 1 ? "" : "s") failed"
             text += " (\(first.url.absoluteString): \(first.reason)\(pageFailures.count > 1 ? ", …" : ""))"
         }
+        if let permanentRedirect { text += "; \(permanentRedirect.sentence)" }
         if !warnings.isEmpty { text += "; warning: \(warnings[0])" }
         return text
     }

@@ -34,6 +34,9 @@ extension Herold {
                         ("last_error_kind", .string(state?.lastErrorKind)), ("last_error", .string(state?.lastError)),
                         ("consecutive_failures", .number(Double(state?.consecutiveFailures ?? 0))),
                         ("next_poll", .date(state?.nextPoll)),
+                        ("polled_url", .url(state?.pollURL(configured: source.url) ?? source.url)),
+                        ("redirects_permanently_to", .url(state?.movedTo)),
+                        ("permanent_redirect_polls", .number(Double(state?.movedPolls ?? 0))),
                         ("stories", .number(Double(counts?.bySource[source.id] ?? 0))),
                     ])
                 }
@@ -48,6 +51,17 @@ extension Herold {
                     line += "; failing (\(kind), \(state?.consecutiveFailures ?? 0)× in a row): \(state?.lastError ?? "")"
                 }
                 line += "; next poll \(day(state?.nextPoll))"
+                if let state {
+                    let polled = state.pollURL(configured: source.url)
+                    if polled != source.url {
+                        line += "; moved permanently: polling \(polled.absoluteString) instead of \(source.url.absoluteString) (update feeds.yml)"
+                    }
+                    if let target = state.movedTo {
+                        let threshold = source.fetch.permanentRedirectPolls
+                        line += "; redirects permanently to \(target.absoluteString) (\(state.movedPolls ?? 0)"
+                            + (threshold > 0 ? " of \(threshold) polls)" : " polls; not adopted, permanent_redirect_polls is 0)")
+                    }
+                }
                 print(line)
             }
         }

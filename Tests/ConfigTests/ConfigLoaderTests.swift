@@ -197,6 +197,38 @@ struct ConfigLoaderTests {
         #expect(found.contains { $0.key == key && $0.message.contains(expected) }, "\(found)")
     }
 
+    @Test("permanent_redirect_polls: default 3, overridable in defaults and per source, errors name file:line")
+    func permanentRedirectPolls() throws {
+        let configuration = try parse(
+            """
+            defaults:
+              permanent_redirect_polls: 5
+            sources:
+              - id: a
+                url: "https://example.org/a"
+              - id: b
+                url: "https://example.org/b"
+                permanent_redirect_polls: 0
+            """)
+        #expect(FetchSettings().permanentRedirectPolls == 3)
+        #expect(configuration.sources.map(\.fetch.permanentRedirectPolls) == [5, 0])
+        let found = issues(
+            """
+            sources:
+              - id: a
+                url: "https://example.org/a"
+                permanent_redirect_polls: often
+              - id: b
+                url: "https://example.org/b"
+                permanent_redirect_polls: -2
+            """)
+        let byKey = Dictionary(found.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byKey["sources[0].permanent_redirect_polls"]?.description.hasPrefix("feeds.yml:4:") == true)
+        #expect(byKey["sources[0].permanent_redirect_polls"]?.message.contains("whole number") == true)
+        #expect(byKey["sources[1].permanent_redirect_polls"]?.line == 7)
+        #expect(byKey["sources[1].permanent_redirect_polls"]?.message.contains("from 0 to 1000") == true)
+    }
+
     @Test("an empty file and a missing file are clear errors")
     func emptyAndMissing() throws {
         #expect(issues("").first?.message.contains("empty") == true)

@@ -185,6 +185,17 @@ struct CurlFetcherTests {
         #expect(response.url == server.url("/final"))
         #expect(String(decoding: response.body, as: UTF8.self) == "arrived at /final")
         #expect(recorder.all.map(\.path) == ["/a", "/b", "/c", "/final"])
+        #expect(
+            response.redirects == [
+                .init(from: server.url("/a"), status: 301, to: server.url("/b")),
+                .init(from: server.url("/b"), status: 302, to: server.url("/c?step=3")),
+                .init(from: server.url("/c?step=3"), status: 308, to: server.url("/final")),
+            ])
+        // Only the leading permanent hop says where /a lives now; /b is itself a temporary detour.
+        #expect(response.permanentTarget == server.url("/b"))
+        let direct = try await CurlFetcher().fetch(FetchRequest(url: server.url("/final"), settings: settings()))
+        #expect(direct.redirects.isEmpty)
+        #expect(direct.permanentTarget == nil)
     }
 
     @Test func redirectLoopStopsAtTheLimit() async throws {

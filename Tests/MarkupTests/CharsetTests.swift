@@ -41,9 +41,32 @@ struct CharsetTests {
         let doc = try HTMLDocument(bytes: bytes)
         #expect(doc.encoding == "windows-1252")
         #expect(doc.first("p")?.text == "5 € ü")
-        let broken = try HTMLDocument(bytes: Array("<p>a".utf8) + [0xFF] + Array("b</p>".utf8), httpCharset: "utf-8")
-        #expect(broken.first("p")?.text == "a\u{FFFD}b")
+        // UTF-8 text with a stray invalid byte: the byte becomes U+FFFD, the rest stays UTF-8.
+        let broken = try HTMLDocument(bytes: Array("<p>Grüße a".utf8) + [0xFF] + Array("b</p>".utf8), httpCharset: "utf-8")
+        #expect(broken.first("p")?.text == "Grüße a\u{FFFD}b")
         let utf16 = try HTMLDocument(bytes: [0xFF, 0xFE] + Array("<p>hi</p>".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }))
         #expect(utf16.first("p")?.text == "hi")
+    }
+
+    @Test("the usual lies: ISO-8859-1 on UTF-8 text is UTF-8; utf-8 on windows-1252 text is windows-1252")
+    func lyingLabels() throws {
+        let utf8 = Array("<html><head><meta charset=\"iso-8859-1\"></head><body><p>Grüße – 5 €</p></body></html>".utf8)
+        #expect(Charset.sniffHTML(utf8, transportLabel: "ISO-8859-1").name == "UTF-8")
+        #expect(Charset.sniffHTML(utf8, transportLabel: nil).name == "UTF-8")
+        #expect(try HTMLDocument(bytes: utf8, httpCharset: "ISO-8859-1").first("p")?.text == "Grüße – 5 €")
+        // „Grüße“ € in windows-1252: no byte of it is UTF-8.
+        var cp1252 = Array("<p>".utf8) + [0x84, 0x47, 0x72, 0xFC, 0xDF, 0x65, 0x93, 0x20, 0x80]
+        cp1252 += Array("</p>".utf8)
+        #expect(Charset.isMostlyNotUTF8(cp1252))
+        #expect(try HTMLDocument(bytes: cp1252, httpCharset: "utf-8").first("p")?.text == "„Grüße“ €")
+        // Gruß“: DF 93 (ß“) happens to be a valid UTF-8 pair; the rest is not UTF-8, so all is windows-1252.
+        let ssQuote: [UInt8] =
+            Array("<p>Gru".utf8) + [0xDF, 0x93] + Array(" sagt er: ".utf8) + [0x84, 0x93, 0x20, 0x96, 0x20, 0x80]
+            + Array("</p>".utf8)
+        #expect(Charset.isMostlyNotUTF8(ssQuote))
+        #expect(try HTMLDocument(bytes: ssQuote, httpCharset: "utf-8").first("p")?.text == "Gruß“ sagt er: „“ – €")
+        // Mostly UTF-8 with a stray latin-1 byte or two: not "mostly not UTF-8".
+        #expect(!Charset.isMostlyNotUTF8(Array("Grüße ".utf8) + [0xFF]))
+        #expect(!Charset.isMostlyNotUTF8(Array("Grüße ".utf8) + [0xE4, 0xFC, 0xDF]))
     }
 }

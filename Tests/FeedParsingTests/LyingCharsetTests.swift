@@ -1,0 +1,28 @@
+import FeedModel
+import FeedParsing
+import Foundation
+import Testing
+
+/// The HTTP charset lies; the parser must still produce the right characters.
+@Suite struct LyingCharsetTests {
+    static let title = "„Mit freundlichem Gruß“ – 5 € für Görlitz"
+
+    static func rss(encoding: String) -> String {
+        "<?xml version=\"1.0\" encoding=\"\(encoding)\"?><rss version=\"2.0\"><channel><title>t</title>"
+            + "<item><title>\(title)</title></item></channel></rss>"
+    }
+
+    @Test func iso88591HeaderOnUTF8Bytes() throws {
+        let feed = try FeedParser.parse(Array(Self.rss(encoding: "UTF-8").utf8), url: nil, httpCharset: "iso-8859-1")
+        #expect(feed.entries.first?.title == Self.title)
+    }
+
+    @Test func utf8HeaderOnWindows1252Bytes() throws {
+        // „ 84, ß DF, “ 93, – 96, € 80, ö F6, ü FC: "Gruß“" is DF 93, which alone would pass for UTF-8 (U+07D3).
+        let map: [Character: UInt8] = ["„": 0x84, "“": 0x93, "–": 0x96, "€": 0x80, "ß": 0xDF, "ö": 0xF6, "ü": 0xFC]
+        let bytes = Self.rss(encoding: "windows-1252").flatMap { map[$0].map { [$0] } ?? Array(String($0).utf8) }
+        let feed = try FeedParser.parse(bytes, url: nil, httpCharset: "utf-8")
+        #expect(feed.entries.first?.title == Self.title)
+        #expect(feed.warnings.contains { $0.contains("mostly not UTF-8") }, "\(feed.warnings)")
+    }
+}
