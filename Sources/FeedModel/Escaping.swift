@@ -40,4 +40,31 @@ extension String {
         default: byte < 0x20
         }
     }
+
+    /// The text as a JSON string literal (RFC 8259 §7): quotation mark, reverse solidus and
+    /// control characters escaped, and U+2028/U+2029 as well, so the literal is also valid
+    /// JavaScript.
+    public var jsonQuoted: String {
+        var out = "\""
+        out.reserveCapacity(utf8.count + 2)
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{2028}": out += "\\u2028"
+            case "\u{2029}": out += "\\u2029"
+            default:
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
+    }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FeedModel
 import FeedParsing
 import Foundation
 
@@ -296,18 +297,7 @@ struct FeedGenerator {
     }
 
     private func escaped(_ html: String) -> String {
-        var out = ""
-        out.reserveCapacity(html.utf8.count + html.utf8.count / 8)
-        for character in html.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
+        html.xmlEscaped
     }
 
     private func item(_ n: Int, size: Int) -> String {

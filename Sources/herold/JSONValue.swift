@@ -1,3 +1,4 @@
+import FeedModel
 import Foundation
 
 /// A JSON value with ordered object keys and explicit nulls, for the CLI's `--json` outputs.
@@ -35,22 +36,6 @@ indirect enum JSONValue {
     }
 
     static func quote(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        text.jsonQuoted
     }
 }

@@ -117,6 +117,22 @@ struct AtomFeedWriterTests {
         #expect("🇩🇪 &".xmlEscaped == "🇩🇪 &amp;")
     }
 
+    @Test("jsonQuoted gives a JSON string literal that decodes back to the same text")
+    func jsonQuoting() throws {
+        let samples = [
+            "", "plain", "Käse \"frisch\" \\ Brot", "a\nb\rc\td", "\u{0001}\u{001F}\u{007F}", "\u{2028}\u{2029}", "🇩🇪 </script>",
+        ]
+        for text in samples {
+            let literal = text.jsonQuoted
+            #expect(!literal.unicodeScalars.contains { $0.value < 0x20 }, "no raw control character in \(literal)")
+            #expect(!literal.contains("\u{2028}") && !literal.contains("\u{2029}"))
+            let decoded = try JSONSerialization.jsonObject(with: Data("[\(literal)]".utf8)) as? [String]
+            #expect(decoded == [text])
+        }
+        #expect("a\"b".jsonQuoted == "\"a\\\"b\"")
+        #expect("\u{0001}".jsonQuoted == "\"\\u0001\"")
+    }
+
     @Test("summary: the first non-blank paragraph, whitespace collapsed, cut at a word near 300 characters")
     func summary() throws {
         func summary(of text: String) throws -> String? {
