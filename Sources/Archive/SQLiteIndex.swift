@@ -189,36 +189,69 @@ public final class SQLiteIndex: ArchiveIndex {
         try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM stories") ?? 0 }
     }
 
+    /// How many matching stories a search ranks at most: the most recently archived ones.
+    /// Ranking (bm25) costs time per match, so a word found in nearly every story of a large
+    /// archive would otherwise cost hundreds of milliseconds; narrowing the query (more words,
+    /// `--since`, `--source`) reaches further back.
+    public static let rankWindow = 5000
+
     public func search(_ query: SearchQuery) throws -> [SearchHit] {
         // Every word is one quoted FTS5 string (so no word is read as an operator); all must match.
         let terms = query.words.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map {
             "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\""
         }
-        guard !terms.isEmpty else { return [] }
-        var sql = """
-            SELECT story_fts.story AS story, stories.updated AS updated, story_fts.title AS title,
-                   snippet(story_fts, 2, '«', '»', '…', 16) AS snippet, bm25(story_fts, 5.0, 1.0) AS rank
-            FROM story_fts JOIN stories ON stories.id = story_fts.story
-            WHERE story_fts MATCH ?
-            """
-        var arguments: StatementArguments = [terms.joined(separator: " AND ")]
-        if let source = query.source {
-            sql += " AND story_fts.story IN (SELECT story FROM sightings WHERE source = ?)"
-            arguments += [source]
-        }
+        guard !terms.isEmpty, query.limit > 0 else { return [] }
+        let match = terms.joined(separator: " AND ")
+        // 1. The newest `rankWindow` matches that pass the filters (FTS5 yields matches in rowid
+        //    order, and a story's rowid is its row in `stories`, in the order stories were
+        //    archived), ranked by bm25 (title weighted 5, body 1); the best `limit` of them.
+        var filter = ""
+        var arguments: StatementArguments = [match]
         if let since = query.since {
-            sql += " AND stories.updated >= ?"
+            filter += " AND stories.updated >= ?"
             arguments += [since.timeIntervalSince1970]
         }
-        sql += " ORDER BY rank LIMIT ?"
-        arguments += [query.limit]
-        let statementArguments = arguments
+        if let source = query.source {
+            filter += " AND stories.id IN (SELECT story FROM sightings WHERE source = ?)"
+            arguments += [source]
+        }
+        arguments += [Self.rankWindow, query.limit]
+        let ranking = """
+            SELECT rowid, score FROM (
+                SELECT matches.rowid AS rowid, matches.score AS score FROM (
+                    SELECT rowid, bm25(story_fts, 5.0, 1.0) AS score FROM story_fts
+                    WHERE story_fts MATCH ? ORDER BY rowid DESC
+                ) AS matches JOIN stories ON stories.rowid = matches.rowid
+                WHERE 1\(filter)
+                LIMIT ?
+            ) ORDER BY score LIMIT ?
+            """
+        let rankingArguments = arguments
         return try pool.read { db in
-            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
+            let ranked = try Row.fetchAll(db, sql: ranking, arguments: rankingArguments).map {
+                (rowid: $0["rowid"] as Int64, score: $0["score"] as Double)
+            }
+            guard !ranked.isEmpty else { return [] }
+            // 2. Titles, dates and snippets for those few only (a snippet is the costly part).
+            let marks = Array(repeating: "?", count: ranked.count).joined(separator: ", ")
+            var details: StatementArguments = [match]
+            for hit in ranked { details += [hit.rowid] }
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT story_fts.rowid AS rowid, stories.id AS story, stories.updated AS updated,
+                           story_fts.title AS title, snippet(story_fts, 2, '«', '»', '…', 16) AS snippet
+                    FROM story_fts JOIN stories ON stories.rowid = story_fts.rowid
+                    WHERE story_fts MATCH ? AND story_fts.rowid IN (\(marks))
+                    """,
+                arguments: details)
+            let byRow = Dictionary(rows.map { ($0["rowid"] as Int64, $0) }, uniquingKeysWith: { a, _ in a })
+            return ranked.compactMap { hit in
+                guard let row = byRow[hit.rowid] else { return nil }
                 let title: String = row["title"]
                 return SearchHit(
                     storyID: row["story"], title: title.isEmpty ? nil : title, snippet: row["snippet"],
-                    rank: row["rank"], updated: Date(timeIntervalSince1970: row["updated"]))
+                    rank: hit.score, updated: Date(timeIntervalSince1970: row["updated"]))
             }
         }
     }
