@@ -145,8 +145,11 @@ public actor ArchiveStore {
         try index.validators(for: url)
     }
 
-    /// Stores (or, with both nil, clears) a URL's validators.
+    /// Stores (or, with both nil, clears) a URL's validators. Validators as stored are not
+    /// written again (every poll of a source sets them; most polls change nothing).
     public func setValidators(for url: URL, etag: String?, lastModified: String?) throws {
+        let stored = try index.validators(for: url)
+        if stored.map({ $0.etag == etag && $0.lastModified == lastModified }) ?? (etag == nil && lastModified == nil) { return }
         try index.setValidators(for: url, etag: etag, lastModified: lastModified)
     }
 
@@ -233,19 +236,29 @@ public actor ArchiveStore {
         try commit(record, text: text)
         for otherID in related {
             guard var other = try index.record(otherID) else { continue }
-            other.related = (other.related ?? []) + [id]
+            // The newest links are kept: a story near many others (boilerplate texts) must not
+            // grow its meta.json, and the rewrites of each new story, with the archive.
+            other.related = Array(((other.related ?? []) + [id]).suffix(Self.maxRelated))
             try commit(other, text: nil)
         }
         return .new(storyID: id)
     }
 
-    /// Recent stories first seen in another source whose text is within the SimHash threshold.
+    /// Recent stories first seen in another source whose text is within the SimHash threshold:
+    /// the `maxRelated` nearest (the most recent among equally near ones).
     private func relatedStories(to simhash: UInt64, origin: String) throws -> [String] {
         guard simhash != 0 else { return [] }
-        return try index.recentSimHashes(limit: Self.relatedWindow).filter {
-            $0.origin != origin && SimHash.distance($0.simhash, simhash) <= SimHash.relatedThreshold
-        }.map(\.id)
+        let near = try index.recentSimHashes(limit: Self.relatedWindow).enumerated().compactMap {
+            (rank, candidate) -> (distance: Int, rank: Int, id: String)? in
+            let distance = SimHash.distance(candidate.simhash, simhash)
+            guard candidate.origin != origin, distance <= SimHash.relatedThreshold else { return nil }
+            return (distance, rank, candidate.id)
+        }
+        return near.sorted { ($0.distance, $0.rank) < ($1.distance, $1.rank) }.prefix(Self.maxRelated).map(\.id)
     }
+
+    /// Most related stories one story links to (its own nearest, then the newest that found it).
+    public static let maxRelated = 8
 
     /// How many of the most recently updated stories a new story is compared with.
     static let relatedWindow = 2000

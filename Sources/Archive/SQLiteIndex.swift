@@ -5,7 +5,7 @@ internal import GRDB
 /// whose `unicode61 remove_diacritics 2` tokenizer folds German diacritics ("kase" finds "Käse").
 public final class SQLiteIndex: ArchiveIndex {
     /// Bumped whenever the schema changes; an index of another version is rebuilt from the files.
-    static let schemaVersion = 3
+    static let schemaVersion = 4
 
     private let pool: DatabasePool
 
@@ -98,9 +98,13 @@ public final class SQLiteIndex: ArchiveIndex {
         let data = try ArchiveStore.encoder.encode(record)
         try pool.write { db in
             let existed = try Bool.fetchOne(db, sql: "SELECT 1 FROM stories WHERE id = ?", arguments: [record.id]) ?? false
+            // An upsert keeps the story's rowid, which is also its row in story_fts (so replacing
+            // the text is a lookup by rowid, not a scan of the whole full-text table).
             try db.execute(
                 sql: """
-                    INSERT OR REPLACE INTO stories (id, updated, origin, month, simhash, record) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO stories (id, updated, origin, month, simhash, record) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, origin = excluded.origin,
+                        month = excluded.month, simhash = excluded.simhash, record = excluded.record
                     """,
                 arguments: [
                     record.id, record.updated.timeIntervalSince1970, record.origin, record.month,
@@ -125,12 +129,13 @@ public final class SQLiteIndex: ArchiveIndex {
                         sighting.firstSeen.timeIntervalSince1970, sighting.lastSeen.timeIntervalSince1970,
                     ])
             }
+            let rowid = try Int64.fetchOne(db, sql: "SELECT rowid FROM stories WHERE id = ?", arguments: [record.id]) ?? 0
             if existed {
-                try db.execute(sql: "DELETE FROM story_fts WHERE story = ?", arguments: [record.id])
+                try db.execute(sql: "DELETE FROM story_fts WHERE rowid = ?", arguments: [rowid])
             }
             try db.execute(
-                sql: "INSERT INTO story_fts (story, title, body) VALUES (?, ?, ?)",
-                arguments: [record.id, record.title ?? "", currentText])
+                sql: "INSERT INTO story_fts (rowid, story, title, body) VALUES (?, ?, ?, ?)",
+                arguments: [rowid, record.id, record.title ?? "", currentText])
         }
     }
 

@@ -89,6 +89,27 @@ struct ArchiveStoreTests {
         #expect(first == "Der Text.\n")
     }
 
+    @Test("a new revision replaces the story's searchable text, and only its own")
+    func searchFollowsRevisions() async throws {
+        let store = try open()
+        guard case .new(let id) = try await store.ingest(observation("Die Brückensanierung beginnt im Mai.", guid: "g1")),
+            case .new(let other) = try await store.ingest(
+                observation("Die Brückensanierung in Jena ist abgeschlossen.", source: "b", place: "https://example.org/news/2", guid: "g2"))
+        else {
+            Issue.record("expected two new stories")
+            return
+        }
+        let edited = try await store.ingest(observation("Die Straßensanierung beginnt im Juni.", guid: "g1", at: 20))
+        #expect(edited == .revised(storyID: id, revision: 2))
+        #expect(try await store.search(SearchQuery(words: ["Brückensanierung"])).map(\.storyID) == [other])
+        #expect(try await store.search(SearchQuery(words: ["Straßensanierung", "Juni"])).map(\.storyID) == [id])
+        #expect(try await store.search(SearchQuery(words: ["Mai"])).isEmpty, "the old revision's text is gone from the index")
+        #expect(try await store.search(SearchQuery(words: ["Jena"])).map(\.storyID) == [other])
+        // Seen once more (a rewrite of meta.json without a new text) keeps one searchable row.
+        _ = try await store.ingest(observation("Die Straßensanierung beginnt im Juni.", source: "c", place: "https://example.org/c/1", at: 30))
+        #expect(try await store.search(SearchQuery(words: ["Juni"])).map(\.storyID) == [id])
+    }
+
     @Test("reopening the archive restores dedup from the files alone")
     func reopen() async throws {
         do {

@@ -63,6 +63,43 @@ struct IdentityTests {
         #expect(try await store.story(third)?.related == [first])
     }
 
+    @Test("related links are capped: a story near many others keeps the newest, and a new story rewrites a bounded number of others")
+    func relatedCap() async throws {
+        let store = try ArchiveStore(root: root, feedID: "urn:test")
+        let count = ArchiveStore.maxRelated + 4
+        var ids: [String] = []
+        var rewritten: [Int] = []
+        for n in 0..<count {
+            // The same words (the same SimHash), another text (another content hash), another source.
+            let text = Self.body + String(repeating: "!", count: n + 1)
+            _ = await store.drainChanged()
+            guard case .new(let id) = try await store.ingest(
+                observation(text, source: "s\(n)", place: "https://s\(n).example/1", at: Double(n)))
+            else {
+                Issue.record("story \(n) was not new")
+                return
+            }
+            ids.append(id)
+            rewritten.append(await store.drainChanged().count)
+        }
+        // Without the cap the n-th story rewrites all n before it.
+        #expect(rewritten.allSatisfy { $0 <= ArchiveStore.maxRelated + 1 }, "\(rewritten)")
+        #expect(rewritten.last == ArchiveStore.maxRelated + 1)
+        for id in ids {
+            let related = try await store.story(id)?.related ?? []
+            #expect(related.count <= ArchiveStore.maxRelated, "\(id): \(related.count) related")
+        }
+        // The newest story links to the most recent ones (all equally near); the first story was
+        // among those of the next eight only.
+        #expect(try await store.story(ids[count - 1])?.related == Array(ids[(count - 1 - ArchiveStore.maxRelated)..<(count - 1)].reversed()))
+        #expect(try await store.story(ids[0])?.related == Array(ids[1...ArchiveStore.maxRelated]))
+        // An older story that keeps being found keeps the newest links.
+        let middle = ids[ArchiveStore.maxRelated]
+        let kept = try await store.story(middle)?.related ?? []
+        #expect(kept.count == ArchiveStore.maxRelated)
+        #expect(Array(kept.suffix(count - 1 - ArchiveStore.maxRelated)) == Array(ids[(ArchiveStore.maxRelated + 1)...]))
+    }
+
     @Test("GUIDs repeated across entries or regenerated per fetch are found unusable")
     func guidPolicy() {
         let a = URL(string: "https://e.example/a")!
