@@ -145,4 +145,94 @@ struct SchedulerTests {
         #expect(problems.contains { $0.contains("sources[0].url") })
         #expect(scheduler.currentConfiguration.sources.map(\.id) == ["ok", "new"], "the running configuration stays")
     }
+
+    @Test("an idle scheduler sleeps until the next poll is due instead of looking every second")
+    func idleSleepsUntilDue() async throws {
+        var sources = ""
+        for n in 0..<10 { sources += "  - id: s\(n)\n    url: \"https://s\(n).example/feed.xml\"\n    every: 1h\n" }
+        let config = try configuration(sources)
+        let clock = TestClock()
+        let start = clock.now
+        let fetcher = ScriptedFetcher(clock: clock, answer: Self.answer)
+        let sleeps = Mutex<[Duration]>([])
+        var options = Scheduler.Options()
+        options.maxIdleSleep = .seconds(3600)
+        let scheduler = Scheduler(
+            configuration: config, fetcher: fetcher, logger: Logger(label: "test"), options: options,
+            now: { clock.now },
+            sleep: { duration in
+                sleeps.withLock { $0.append(duration) }
+                await clock.sleep(duration)
+            })
+        let task = Task { try await scheduler.run() }
+        while clock.now < start.addingTimeInterval(3 * 3600) { await Task.yield() }
+        task.cancel()
+        try await task.value
+
+        let polls = fetcher.requests.count
+        let looks = sleeps.withLock { $0 }
+        #expect(polls >= 20 && polls <= 40, "\(polls) polls of 10 hourly sources in 3 hours")
+        // While a poll is in flight the scheduler looks every `maxSleep` (1 s; this clock runs on
+        // while the poll's real work is done). With nothing in flight it sleeps until the next
+        // poll is due: about one such sleep per poll, and together they make up most of the 3
+        // hours. (Before, it looked every second: 10,800 sleeps of at most 1 s.)
+        let idle = looks.filter { $0 > .seconds(1) }
+        #expect(idle.count <= polls + 5, "\(idle.count) idle sleeps for \(polls) polls")
+        let idleSeconds = idle.reduce(0.0) { $0 + Double($1.components.seconds) }
+        #expect(idleSeconds > 2.5 * 3600, "\(idleSeconds) s of 3 h spent in idle sleeps")
+    }
+
+    @Test("a reload wakes a sleeping scheduler at once, which then plans the new sources")
+    func reloadWakes() async throws {
+        let config = try configuration(
+            """
+              - id: ok
+                url: "\(Self.ok)"
+                every: 1h
+            """)
+        // "ok" was polled just now: nothing is due for an hour.
+        var state = SourceState(id: "ok", title: "ok", url: Self.ok)
+        state.nextPoll = Date().addingTimeInterval(3600)
+        try FileManager.default.createDirectory(at: config.archive, withIntermediateDirectories: true)
+        try SourceStates.write(["ok": state], archive: config.archive)
+        let requested = Mutex<[Duration]>([])
+        var options = Scheduler.Options()
+        options.maxIdleSleep = .seconds(3600)
+        let scheduler = Scheduler(
+            configuration: config, fetcher: ScriptedFetcher(clock: TestClock(), answer: Self.answer), logger: Logger(label: "test"),
+            options: options,
+            sleep: { duration in
+                requested.withLock { $0.append(duration) }
+                // Really sleeps: only a reload (or the end of the test) makes the scheduler look again.
+                try await Task.sleep(for: .seconds(3600))
+            })
+        let task = Task { try await scheduler.run() }
+        func waitFor(_ count: Int) async -> Bool {
+            for _ in 0..<1000 {
+                if requested.withLock({ $0.count }) >= count { return true }
+                try? await Task.sleep(for: .milliseconds(10))
+            }
+            return false
+        }
+        #expect(await waitFor(1), "the scheduler made its first look")
+        #expect(requested.withLock { $0 }.first.map { $0 > .seconds(3000) } == true, "\(requested.withLock { $0 })")
+
+        var added = config
+        let extra = try configuration(
+            """
+              - id: ok
+                url: "\(Self.ok)"
+                every: 1h
+              - id: new
+                url: "\(Self.slow)"
+                every: 10m
+            """)
+        added.sources = extra.sources
+        try scheduler.apply(added)
+        #expect(await waitFor(2), "the reload woke the scheduler")
+        // The new source's first slot is within 5 minutes: the new sleep is planned for it.
+        #expect(requested.withLock { $0 }.last.map { $0 <= .seconds(300) } == true, "\(requested.withLock { $0 })")
+        task.cancel()
+        try await task.value
+    }
 }
