@@ -92,12 +92,22 @@ public final class Scheduler: Service {
     /// change while running; such a change is refused with a message.
     public func apply(_ new: Configuration) throws(ReloadError) {
         try configuration.withLock { (current: inout Configuration) throws(ReloadError) in
-            guard new.archive == current.archive else {
+            // The same folder, however spelled: a URL made after the folder exists ends in "/".
+            guard Self.samePath(new.archive, current.archive) else {
                 throw ReloadError(message: "the archive directory cannot change while running (restart instead)")
             }
             current = new
         }
         _ = wake.withLock { $0?.yield() }
+    }
+
+    static func samePath(_ a: URL, _ b: URL) -> Bool {
+        func normalized(_ url: URL) -> String {
+            var path = url.standardizedFileURL.resolvingSymlinksInPath().path
+            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+            return path
+        }
+        return normalized(a) == normalized(b)
     }
 
     /// A reload that cannot be applied.
