@@ -36,8 +36,8 @@ struct SoakBench: AsyncParsableCommand {
     @Option(help: "Seconds of the idle phase (every source then polls hourly).")
     var idle = 60.0
 
-    @Option(help: "Seconds without a request after which the daemon counts as idle (the idle phase starts then).")
-    var quiet = 10.0
+    @Option(help: "Seconds without a request after which the daemon counts as idle (the idle phase starts then; default: 1.2 intervals).")
+    var quiet: Double?
 
     @Option(help: "Environment variables for the daemon, NAME=VALUE (repeatable; e.g. MALLOC_ARENA_MAX=2).")
     var env: [String] = []
@@ -147,6 +147,7 @@ struct SoakBench: AsyncParsableCommand {
         // daemon fell behind): wait until no request came for `quiet` seconds (at most two
         // intervals and a minute; a daemon still busy then has no idle figure, see the count).
         let reloaded = Date()
+        let quiet = self.quiet ?? 1.2 * Double(every)
         while Date().timeIntervalSince1970 - lastRequest.load(ordering: .relaxed) < quiet
             && Date().timeIntervalSince(reloaded) < Double(2 * every + 60)
         {
