@@ -34,9 +34,15 @@ public struct Daemon {
     /// Runs until SIGTERM/SIGINT. `extraServices` run beside the scheduler (the HTTP server);
     /// every archived poll is counted in `metrics`.
     public func run(extraServices: [any Service] = [], metrics: DaemonMetrics? = nil) async throws {
+        var options = schedulerOptions
+        if let interval = notifier.watchdogInterval {
+            // The watchdog pings only while the scheduler's heartbeat is younger than the interval;
+            // an idle scheduler must look at its schedule (and beat) well within it.
+            options.maxIdleSleep = min(options.maxIdleSleep, interval / 4)
+        }
         let scheduler = Scheduler(
             configuration: configuration, fetcher: fetcher, logger: logger, notifier: notifier,
-            options: schedulerOptions, metrics: metrics)
+            options: options, metrics: metrics)
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: scheduler, successTerminationBehavior: .gracefullyShutdownGroup),
             .init(service: Reloader(file: configurationFile, scheduler: scheduler, notifier: notifier, logger: logger)),

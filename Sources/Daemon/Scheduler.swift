@@ -20,8 +20,13 @@ public final class Scheduler: Service {
     public struct Options: Sendable {
         /// Sources polled at once.
         public var parallelSources = 16
-        /// Longest sleep between two looks at the schedule (a reload is noticed within it).
+        /// Longest sleep between two looks at the schedule while polls are in flight: a finished
+        /// poll is archived within it.
         public var maxSleep: Duration = .seconds(1)
+        /// Longest sleep while nothing is in flight: otherwise the scheduler sleeps until the next
+        /// poll is due (a reload wakes it at once). Bounds how late a poll can be after the wall
+        /// clock was set forward; the daemon keeps it below the systemd watchdog interval.
+        public var maxIdleSleep: Duration = .seconds(60)
         /// How often the schedule is looked at while every poll slot is taken.
         public var busyTick: Duration = .milliseconds(50)
         /// Shortest time between two renders of the outputs; polls archived in between are
@@ -55,6 +60,8 @@ public final class Scheduler: Service {
     private let counters = Mutex(Counters())
     /// Where polls are counted for `/metrics`.
     private let metrics: DaemonMetrics?
+    /// Wakes a running scheduler after `apply(_:)` (nil while it is not running).
+    private let wake = Mutex<AsyncStream<Void>.Continuation?>(nil)
 
     /// - Parameters:
     ///   - now: the wall clock (poll times are wall-clock dates in sources.json).
@@ -85,11 +92,22 @@ public final class Scheduler: Service {
     /// change while running; such a change is refused with a message.
     public func apply(_ new: Configuration) throws(ReloadError) {
         try configuration.withLock { (current: inout Configuration) throws(ReloadError) in
-            guard new.archive == current.archive else {
+            // The same folder, however spelled: a URL made after the folder exists ends in "/".
+            guard Self.samePath(new.archive, current.archive) else {
                 throw ReloadError(message: "the archive directory cannot change while running (restart instead)")
             }
             current = new
         }
+        _ = wake.withLock { $0?.yield() }
+    }
+
+    static func samePath(_ a: URL, _ b: URL) -> Bool {
+        func normalized(_ url: URL) -> String {
+            var path = url.standardizedFileURL.resolvingSymlinksInPath().path
+            while path.count > 1 && path.hasSuffix("/") { path.removeLast() }
+            return path
+        }
+        return normalized(a) == normalized(b)
     }
 
     /// A reload that cannot be applied.
@@ -107,7 +125,12 @@ public final class Scheduler: Service {
 
     enum Event: Sendable {
         case harvested(Source, Harvest, TimeInterval)
-        case tick
+        /// A sleep ended; only the sleep of the current `generation` leads to a look.
+        case tick(generation: Int)
+        /// `apply(_:)` swapped the configuration.
+        case reloaded
+        /// The reload stream ended.
+        case quiet
     }
 
     public func run() async throws {
@@ -154,9 +177,75 @@ public final class Scheduler: Service {
             lastRender = now()
         }
 
+        let (reloads, reloadContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wake.withLock { $0 = reloadContinuation }
+        defer {
+            wake.withLock { $0 = nil }
+            reloadContinuation.finish()
+        }
+        // Waits for the next reload (one listener at a time, re-added after each reload).
+        @Sendable func listen() async -> Event {
+            for await _ in reloads { return .reloaded }
+            return .quiet
+        }
+        // Sleeps that a reload made obsolete still end; their ticks are ignored.
+        var generation = 0
+        // One look at the schedule: archive what finished, render when due, start the polls that
+        // are due and free slots allow, and sleep until the next one is due.
+        func look(_ group: inout TaskGroup<Event>) async {
+            await commitHarvested()
+            if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
+            guard !stopping else { return }
+            await renderIfDue(force: false)
+            let date = now()
+            if cachedStates == nil { cachedStates = run.readStates() }
+            let states = cachedStates ?? [:]
+            let configured = currentConfiguration.sources
+            var due: [(id: SourceID, due: Date)] = []
+            due.reserveCapacity(configured.count)
+            for source in configured {
+                let slot = states[source.id]?.nextPoll
+                    ?? firstSlots[source.id]
+                    ?? planner.first(for: source.id, every: source.fetch.every, now: date)
+                if states[source.id]?.nextPoll == nil { firstSlots[source.id] = slot }
+                due.append((source.id, slot))
+            }
+            metrics?.setSources(due.count)
+            if !ready {
+                notifier.send("READY=1\nSTATUS=scheduled \(due.count) sources")
+                logger.info("scheduler ready", metadata: ["sources": "\(due.count)"])
+                ready = true
+            }
+            let sources = Dictionary(configured.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            for (id, slot) in due.filter({ $0.due <= date }).sorted(by: { $0.due < $1.due })
+            where !inFlight.contains(id) && inFlight.count < options.parallelSources {
+                guard let source = sources[id] else { continue }
+                inFlight.insert(id)
+                firstSlots[id] = nil
+                metrics?.lag(date.timeIntervalSince(slot))
+                let state = states[id]
+                let started = ContinuousClock.now
+                group.addTask {
+                    let harvest = await run.harvest(source, state: state, store: store)
+                    let elapsed = ContinuousClock.now - started
+                    return .harvested(source, harvest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                }
+            }
+            let wait = Self.wait(
+                untilNext: due.filter { !inFlight.contains($0.id) }.map(\.due).min(), now: now(),
+                inFlight: inFlight.count, options: options)
+            let sleep = self.sleep
+            let current = generation
+            group.addTask {
+                try? await cancelWhenGracefulShutdown { try await sleep(wait) }
+                return .tick(generation: current)
+            }
+        }
+
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Event.self) { group in
-                group.addTask { .tick }
+                group.addTask(operation: listen)
+                group.addTask { .tick(generation: 0) }
                 while let event = await group.next() {
                     heartbeat.beat()
                     switch event {
@@ -165,58 +254,15 @@ public final class Scheduler: Service {
                         // then: one read and one write of sources.json per batch, not per poll.
                         harvested.append((source, harvest, seconds))
                         if stopping && inFlight.count == harvested.count { await commitHarvested() }
-                    case .tick:
-                        await commitHarvested()
-                        if Task.isShuttingDownGracefully || Task.isCancelled { stopping = true }
-                        guard !stopping else { continue }
-                        await renderIfDue(force: false)
-                        let date = now()
-                        if cachedStates == nil { cachedStates = run.readStates() }
-                        let states = cachedStates ?? [:]
-                        var due: [(id: SourceID, due: Date)] = []
-                        for source in currentConfiguration.sources {
-                            let slot = states[source.id]?.nextPoll
-                                ?? firstSlots[source.id]
-                                ?? planner.first(for: source.id, every: source.fetch.every, now: date)
-                            if states[source.id]?.nextPoll == nil { firstSlots[source.id] = slot }
-                            due.append((source.id, slot))
-                        }
-                        metrics?.setSources(due.count)
-                        if !ready {
-                            notifier.send("READY=1\nSTATUS=scheduled \(due.count) sources")
-                            logger.info("scheduler ready", metadata: ["sources": "\(due.count)"])
-                            ready = true
-                        }
-                        let sources = Dictionary(currentConfiguration.sources.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-                        for (id, slot) in due.sorted(by: { $0.due < $1.due })
-                        where slot <= date && !inFlight.contains(id) && inFlight.count < options.parallelSources {
-                            guard let source = sources[id] else { continue }
-                            inFlight.insert(id)
-                            firstSlots[id] = nil
-                            metrics?.lag(date.timeIntervalSince(slot))
-                            let state = states[id]
-                            let started = ContinuousClock.now
-                            group.addTask {
-                                let harvest = await run.harvest(source, state: state, store: store)
-                                let elapsed = ContinuousClock.now - started
-                                return .harvested(source, harvest, Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
-                            }
-                        }
-                        let pending = due.filter { !inFlight.contains($0.id) }.map(\.due).min()
-                        var wait = options.maxSleep
-                        if let pending {
-                            let seconds = pending.timeIntervalSince(now())
-                            if seconds < Double(wait.components.seconds) { wait = .milliseconds(max(0, Int64(seconds * 1000))) }
-                            // Sources already due wait only for a free slot: look again shortly
-                            // (finished polls are archived on that tick), never spin.
-                            if inFlight.count >= options.parallelSources { wait = max(wait, options.busyTick) }
-                        }
-                        let sleep = self.sleep
-                        let interval = wait
-                        group.addTask {
-                            try? await cancelWhenGracefulShutdown { try await sleep(interval) }
-                            return .tick
-                        }
+                    case .tick(let tick):
+                        if tick == generation { await look(&group) }
+                    case .reloaded:
+                        group.addTask(operation: listen)
+                        // The running sleep was planned for the old sources: look now.
+                        generation += 1
+                        await look(&group)
+                    case .quiet:
+                        break
                     }
                     if stopping && inFlight.isEmpty { break }
                 }
@@ -229,6 +275,21 @@ public final class Scheduler: Service {
             logger.info("stopping: no new polls; finishing the polls in flight")
         }
         try? await store.checkpoint()
+    }
+
+    /// How long to sleep after a look: until the next poll is due, at most `maxIdleSleep`, and
+    /// at most `maxSleep` while polls are in flight (they are archived on the next look). When
+    /// every slot is taken and sources wait, at least `busyTick` (never a spin).
+    static func wait(untilNext next: Date?, now: Date, inFlight: Int, options: Options) -> Duration {
+        var wait = inFlight > 0 ? min(options.maxSleep, options.maxIdleSleep) : options.maxIdleSleep
+        if let next {
+            let milliseconds = next.timeIntervalSince(now) * 1000
+            if milliseconds < Double(wait.components.seconds) * 1000 + Double(wait.components.attoseconds) / 1e15 {
+                wait = .milliseconds(Int64(max(0, milliseconds.rounded(.up))))
+            }
+            if inFlight >= options.parallelSources { wait = max(wait, options.busyTick) }
+        }
+        return wait
     }
 
     private func record(_ report: RunReport, seconds: TimeInterval) {

@@ -11,11 +11,20 @@ final class TestClock: Sendable {
         date = Mutex(start)
     }
 
+    private let limit = Mutex<Date?>(nil)
+
     var now: Date { date.withLock { $0 } }
+
+    /// Time never runs past `date` (the end of a test's run): a scheduler sleeping long may
+    /// otherwise carry the clock far beyond it before the test sees the time and stops it.
+    func stop(at date: Date?) {
+        limit.withLock { $0 = date }
+    }
 
     func sleep(_ duration: Duration) async {
         let seconds = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        date.withLock { $0 = $0.addingTimeInterval(max(seconds, 0.001)) }
+        let end = limit.withLock { $0 } ?? .distantFuture
+        date.withLock { $0 = min($0.addingTimeInterval(max(seconds, 0.001)), max($0, end)) }
         // Let the poll tasks run: simulated time passes only while the scheduler waits.
         for _ in 0..<50 { await Task.yield() }
     }
