@@ -58,6 +58,12 @@ enum Rules {
         "taboola", "tagcloud", "teaser", "totop",
     ]
 
+    /// Content tokens that are weak evidence on their own: German CMSs call an article's lead
+    /// a "teaser", page builders wrap every text block in a "widget", and an article can be
+    /// styled by its "author". An element matched only by these stays when its text reads as
+    /// article text (`Cleaner.isReadingBlock`).
+    static let weakContentTokens: Set<String> = ["author", "teaser", "widget"]
+
     /// Token parts of repeated items that are never the items of a listing of articles:
     /// comments, answers, forum posts and replies, slides of a slider or carousel.
     static let nonListingItemTokenParts: [String] = [
