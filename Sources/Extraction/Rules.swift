@@ -53,9 +53,9 @@ enum Rules {
 
     /// Token parts for the content-level boilerplate.
     static let contentTokenParts: [String] = [
-        "advert", "backlink", "carousel", "comment", "disqus", "gallery", "navfunctions", "newsletter", "outbrain",
-        "promo", "recommend", "related", "shariff", "sharing", "slider", "sociallinks", "socialmedia", "subscribe",
-        "taboola", "tagcloud", "teaser", "totop",
+        "advert", "backlink", "carousel", "comment", "disclaimer", "disqus", "gallery", "metadata", "navfunctions",
+        "newsletter", "outbrain", "postmeta", "promo", "recommend", "related", "shariff", "sharing", "slider",
+        "sociallinks", "socialmedia", "subscribe", "taboola", "tagcloud", "teaser", "totop",
     ]
 
     /// Content tokens that are weak evidence on their own: German CMSs call an article's lead

@@ -4,9 +4,9 @@ import Testing
 
 /// Rules that keep article text the cleaning used to lose: NUL bytes in the page, blocks
 /// matched only by a weak class token (`teaser`, `widget`, `author`), and a lead that sits
-/// outside the content container. Each test has a negative side, so it fails if the rule
-/// keeps everything.
-@Suite("Recall rules")
+/// outside the content container; and the content tokens that drop disclaimers and post
+/// metadata. Each test has a negative side, so it fails if the rule keeps everything.
+@Suite("Recall and boilerplate rules")
 struct RecallRuleTests {
     func text(_ page: String, url: String = "https://site.example/news/page") throws -> String {
         try #require(Extractor().extract(Array(page.utf8), url: URL(string: url)).article?.text)
@@ -142,5 +142,21 @@ struct RecallRuleTests {
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(!text.contains("Ihre Zeitung für den Landkreis"))
         #expect(!text.contains("Politik"))
+    }
+
+    @Test("a disclaimer and a post-metadata line inside the article go, the article stays")
+    func disclaimerAndMetadata() throws {
+        let page = """
+            <html><body><div class="article-body">
+            <div class="post-metadata">Erstellt am Dienstag von der Redaktion in Verkehr</div>
+            <div class="community-disclaimer"><p>Dieser Beitrag gibt die Meinung des Autors wieder, nicht \
+            notwendigerweise die der Redaktion, und wurde nicht redaktionell geprüft.</p></div>
+            \(Self.paragraphs)</div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Der Kreistag hat am Dienstag"))
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Erstellt am Dienstag"))
+        #expect(!text.contains("Meinung des Autors"))
     }
 }
