@@ -159,4 +159,17 @@ struct RecallRuleTests {
         #expect(!text.contains("Erstellt am Dienstag"))
         #expect(!text.contains("Meinung des Autors"))
     }
+
+    @Test("an author section after the article goes from its heading; the article stays")
+    func aboutTheAuthor() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <h3>Über den Autor</h3><p>Anna Beispiel schreibt seit 2010 über Verkehr und Umwelt im Landkreis.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Über den Autor"))
+        #expect(!text.contains("Anna Beispiel"))
+    }
 }
