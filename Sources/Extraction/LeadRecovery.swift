@@ -36,10 +36,14 @@ struct LeadRecovery {
                 reachedContent = true
                 return false
             }
+            // Too long to be the lead (white space aside): look only inside, without building
+            // the text of every large wrapper.
+            let limit = Self.maximumFactor * Double(stem.count) + Double(Self.slack)
+            if Double(node.textLength) > limit { return true }
             let text = TextTools.collapse(node.text)
             guard !text.isEmpty else { return false }
             let isLead = text.hasPrefix(stem) || (stem.hasPrefix(text) && Double(text.count) >= 0.6 * Double(stem.count))
-            if isLead, Double(text.count) <= Self.maximumFactor * Double(stem.count) + Double(Self.slack),
+            if isLead, Double(text.count) <= limit,
                 TextMetrics.linkDensity(of: node) <= Self.maximumLinkDensity,
                 best.map({ text.count < $0.length }) ?? true
             {
