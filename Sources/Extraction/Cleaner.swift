@@ -41,11 +41,40 @@ struct Cleaner {
             // A header inside an article is its heading; a small footer or aside inside an
             // article is its meta line; a form is never content (unless it wraps the page).
             let insideArticle = node.ancestors.contains { $0.hasName("article") }
-            if name == "form" || !insideArticle { return true }
+            if name == "form" { return true }
+            // An article's own header (headline and lead) often sits outside `<article>`; a
+            // site header never carries a paragraph of reading text. Its children are judged
+            // one by one (navigation in it still goes).
+            if name == "header", !insideArticle, Self.holdsReadingParagraph(node) { return false }
+            if !insideArticle { return true }
             return name != "header" && TextMetrics.textLength(of: node) < 200
         }
         if isHidden(node) || hasTemplateRole(node) { return true }
         return TokenMatcher.matchesTemplate(node) && !TokenMatcher.isProtected(node) && !node.hasName("main")
+    }
+
+    /// A `<p>` with at least this many characters outside links is reading text.
+    static let readingParagraphLength = 120
+    /// ... when at most this share of its characters are links.
+    static let readingParagraphLinkDensity = 0.2
+
+    /// Whether a subtree holds a `<p>` of reading text (long, few links).
+    static func holdsReadingParagraph(_ node: Node) -> Bool {
+        var found = false
+        node.walk { child in
+            guard !found, child.isElement else { return false }
+            guard child.hasName("p") else { return true }
+            found = isReadingParagraph(child)
+            return false
+        }
+        return found
+    }
+
+    /// A `<p>` with at least `readingParagraphLength` characters outside links and a link
+    /// density of at most `readingParagraphLinkDensity`.
+    static func isReadingParagraph(_ node: Node) -> Bool {
+        TextMetrics.readingTextLength(of: node) >= readingParagraphLength
+            && TextMetrics.linkDensity(of: node) <= readingParagraphLinkDensity
     }
 
     /// Whether an element holds most of the page's reading text or of its paragraph text (and
@@ -78,7 +107,9 @@ struct Cleaner {
             let totalText = TextMetrics.paragraphTextLength(of: root)
             root.walk { node in
                 guard node.isElement else { return false }
-                if TokenMatcher.matchesContentBoilerplate(node), !protects(node, totalText: totalText) {
+                let match = TokenMatcher.contentBoilerplateMatch(node)
+                if match == .weak, Self.isReadingBlock(node) { return true }
+                if match != .none, !protects(node, totalText: totalText) {
                     found.insert(node)
                     return false
                 }
@@ -87,6 +118,30 @@ struct Cleaner {
         }
         return found
     }
+
+    /// Whether an element matched only by a weak token (`teaser`, `widget`, `author`) is
+    /// article text after all: a lone paragraph or heading with few links (a lead styled as
+    /// "teaser"), or a block with at least `readingBlockParagraphs` paragraphs of reading text
+    /// and few links overall (a page builder's text widget). Teaser lists, sidebar widgets and
+    /// author boxes hold short or link-heavy text and stay boilerplate.
+    static func isReadingBlock(_ node: Node) -> Bool {
+        let name = node.name
+        if name == "p" || (name.count == 2 && name.hasPrefix("h") && name.last!.isNumber) {
+            return TextMetrics.linkDensity(of: node) < 0.5
+        }
+        guard TextMetrics.linkDensity(of: node) < readingParagraphLinkDensity else { return false }
+        var paragraphs = 0
+        node.walk { child in
+            guard paragraphs < readingBlockParagraphs, child.isElement else { return false }
+            guard child.hasName("p") else { return true }
+            if isReadingParagraph(child) { paragraphs += 1 }
+            return false
+        }
+        return paragraphs >= readingBlockParagraphs
+    }
+
+    /// Paragraphs of reading text that make a weakly matched block article text.
+    static let readingBlockParagraphs = 2
 
     /// Removes every element matched by one of the selectors (invalid selectors are ignored;
     /// the configuration check reports them).
@@ -146,12 +201,24 @@ enum TokenMatcher {
         return false
     }
 
-    static func matchesContentBoilerplate(_ node: Node) -> Bool {
+    /// How strongly an element's class/id marks content-level boilerplate.
+    enum TokenMatch {
+        case none
+        /// Only tokens of `Rules.weakContentTokens` matched: the text decides.
+        case weak
+        case strong
+    }
+
+    static func contentBoilerplateMatch(_ node: Node) -> TokenMatch {
+        var weak = false
         for token in tokens(of: node) {
-            if Rules.contentTokensExact.contains(String(token)) { return true }
-            for part in Rules.contentTokenParts where ByteSearch.contains(token, part) { return true }
+            let text = String(token)
+            let hit = Rules.contentTokensExact.contains(text)
+                || Rules.contentTokenParts.contains { ByteSearch.contains(token, $0) }
+            guard hit else { continue }
+            if Rules.weakContentTokens.contains(text) { weak = true } else { return .strong }
         }
-        return false
+        return weak ? .weak : .none
     }
 
     /// Whether an element is a comment, answer, forum post or slide: repeated, linked, but

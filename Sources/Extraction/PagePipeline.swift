@@ -12,6 +12,7 @@ import Markup
 /// 6. images, attachments, title and date from the chosen content, before blocks are stripped;
 /// 7. strip selectors and content-level boilerplate (share bars, related news, sliders, ...);
 /// 8. blocks: demo and placeholder blocks, in-page duplicates and repeated filler removed;
+///    the lead, when the page describes it and it sits before the content, put first;
 /// 9. the sanitizer, last, renders the HTML.
 struct PagePipeline {
     let options: ExtractionOptions
@@ -85,7 +86,12 @@ struct PagePipeline {
         let extraction = FallbackCascade(
             cleaner: cleaner, filter: BlockFilter(title: title, frequencies: frequencies), finder: finder
         ).run(main: chosen, body: body)
-        let blocks = extraction.blocks
+        var blocks = extraction.blocks
+        if extraction.method != .selector {
+            let description = page.meta["og:description"] ?? page.meta["description"] ?? page.meta["twitter:description"]
+            let lead = LeadRecovery(description: description).lead(body: body, roots: chosen.roots, blocks: blocks)
+            blocks = lead + blocks
+        }
         let sanitizer = Sanitizer(baseURL: base, excluded: extraction.excluded)
         let rendered = BlockRenderer(sanitizer: sanitizer).render(blocks)
 

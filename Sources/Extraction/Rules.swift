@@ -53,10 +53,16 @@ enum Rules {
 
     /// Token parts for the content-level boilerplate.
     static let contentTokenParts: [String] = [
-        "advert", "backlink", "carousel", "comment", "disqus", "gallery", "navfunctions", "newsletter", "outbrain",
-        "promo", "recommend", "related", "shariff", "sharing", "slider", "sociallinks", "socialmedia", "subscribe",
-        "taboola", "tagcloud", "teaser", "totop",
+        "advert", "backlink", "carousel", "comment", "disclaimer", "disqus", "gallery", "metadata", "navfunctions",
+        "newsletter", "outbrain", "postmeta", "promo", "recommend", "related", "shariff", "sharing", "slider",
+        "sociallinks", "socialmedia", "subscribe", "taboola", "tagcloud", "teaser", "totop",
     ]
+
+    /// Content tokens that are weak evidence on their own: German CMSs call an article's lead
+    /// a "teaser", page builders wrap every text block in a "widget", and an article can be
+    /// styled by its "author". An element matched only by these stays when its text reads as
+    /// article text (`Cleaner.isReadingBlock`).
+    static let weakContentTokens: Set<String> = ["author", "teaser", "widget"]
 
     /// Token parts of repeated items that are never the items of a listing of articles:
     /// comments, answers, forum posts and replies, slides of a slider or carousel.
@@ -89,16 +95,17 @@ enum Rules {
     /// article, in the languages of the sources: the heading and the short or link-heavy
     /// blocks under it are dropped. A prefix match counts ("mehr zum thema: energie").
     static let relatedSectionHeadings: [String] = [
-        "à découvrir", "à lire aussi", "ähnliche artikel", "ähnliche beiträge", "ähnliche nachrichten",
-        "artículos relacionados", "articles similaires", "auch interessant", "das könnte dich auch interessieren",
-        "das könnte sie auch interessieren", "dazu passend", "explore further", "inne artykuły",
-        "lesen sie auch", "lesen sie mehr", "leggi anche", "lire aussi", "mehr zum thema", "more from",
-        "more on this", "more stories", "notícias relacionadas", "noticias relacionadas", "podobne artykuły",
-        "read also", "read more", "recommended", "related articles", "related content", "related coverage",
-        "related posts", "related stories", "related topics", "schlagworte", "schlagwörter", "see also",
-        "tags", "temas relacionados", "themen im artikel", "veja também", "weiterführende informationen",
-        "weiterführende links", "weitere artikel", "weitere meldungen", "weitere nachrichten", "weitere themen",
-        "you may also like", "zobacz też", "zobacz także", "zum thema",
+        "à découvrir", "à lire aussi", "à propos de l'auteur", "about the author", "ähnliche artikel",
+        "ähnliche beiträge", "ähnliche nachrichten", "articles similaires", "artículos relacionados",
+        "auch interessant", "das könnte dich auch interessieren", "das könnte sie auch interessieren", "dazu passend",
+        "explore further", "inne artykuły", "leggi anche", "lesen sie auch", "lesen sie mehr", "lire aussi",
+        "mehr zum thema", "more from", "more on this", "more stories", "noticias relacionadas", "notícias relacionadas",
+        "podobne artykuły", "read also", "read more", "recommended", "related articles", "related content",
+        "related coverage", "related posts", "related stories", "related topics", "schlagworte", "schlagwörter",
+        "see also", "sobre el autor", "tags", "temas relacionados", "themen im artikel", "über den autor",
+        "über die autorin", "veja também", "weitere artikel", "weitere meldungen", "weitere nachrichten",
+        "weitere themen", "weiterführende informationen", "weiterführende links", "you may also like", "zobacz także",
+        "zobacz też", "zum thema",
     ]
 
     /// Prefixes (lower-case) of short blocks that credit an image or name a source, not text.

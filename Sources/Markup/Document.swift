@@ -113,6 +113,11 @@ public final class HTMLDocument: MarkupDocument {
             HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
                 | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOIMPLIED.rawValue | HTML_PARSE_IGNORE_ENC.rawValue
                 | HTML_PARSE_COMPACT.rawValue)
+        // NUL bytes end libxml2's input early (everything after the first one is lost); a
+        // browser ignores them. In UTF-16/32 they are parts of characters and stay.
+        if !encoding.uppercased().hasPrefix("UTF-16"), !encoding.uppercased().hasPrefix("UTF-32"), input.contains(0) {
+            input.removeAll { $0 == 0 }
+        }
         if input.isEmpty { input = Array("<html></html>".utf8) }
         let doc: htmlDocPtr? = input.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in

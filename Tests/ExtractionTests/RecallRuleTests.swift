@@ -1,0 +1,175 @@
+import Extraction
+import Foundation
+import Testing
+
+/// Rules that keep article text the cleaning used to lose: NUL bytes in the page, blocks
+/// matched only by a weak class token (`teaser`, `widget`, `author`), and a lead that sits
+/// outside the content container; and the content tokens that drop disclaimers and post
+/// metadata. Each test has a negative side, so it fails if the rule keeps everything.
+@Suite("Recall and boilerplate rules")
+struct RecallRuleTests {
+    func text(_ page: String, url: String = "https://site.example/news/page") throws -> String {
+        try #require(Extractor().extract(Array(page.utf8), url: URL(string: url)).article?.text)
+    }
+
+    static let paragraphs = """
+        <p>Der Kreistag hat am Dienstag den neuen Nahverkehrsplan beschlossen, der ab dem kommenden Jahr dichtere \
+        Takte auf den Buslinien zwischen den Dörfern und der Kreisstadt vorsieht.</p>
+        <p>Die Kosten von rund vier Millionen Euro im Jahr teilen sich der Landkreis und das Land, die Gemeinden \
+        beteiligen sich über die Kreisumlage an den zusätzlichen Fahrten am Abend.</p>
+        <p>Der Fahrgastverband begrüßte den Beschluss, forderte aber zusätzlich bessere Anschlüsse an die Züge \
+        in Richtung der Landeshauptstadt und mehr überdachte Haltestellen.</p>
+        """
+
+    @Test("NUL bytes in a page do not cut off the text after them")
+    func nulBytes() throws {
+        var bytes = Array("<html><body><article><h1>Nahverkehr</h1>".utf8)
+        bytes += [0, 0]
+        bytes += Array((Self.paragraphs + "</article></body></html>").utf8)
+        let article = try #require(Extractor().extract(bytes, url: nil).article)
+        #expect(article.text.contains("Der Kreistag hat am Dienstag"))
+        #expect(article.text.contains("mehr überdachte Haltestellen."))
+        #expect(!article.text.contains("\u{0}"))
+    }
+
+    @Test("a lead paragraph with the class `teaser` stays; a teaser list of links goes")
+    func teaserLead() throws {
+        let page = """
+            <html><body><div class="article-body"><h1>Neuer Nahverkehrsplan</h1>
+            <p class="teaser">Mehr Busse am Abend: Der Landkreis verdichtet ab Januar den Takt auf elf Linien.</p>
+            \(Self.paragraphs)
+            <div class="teaser"><a href="/a">Radweg an der Gera wird gebaut</a> <a href="/b">Neue Ampel am Markt</a>
+            <a href="/c">Schulbau beginnt im Herbst</a></div>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Mehr Busse am Abend: Der Landkreis verdichtet"))
+        #expect(text.contains("Der Fahrgastverband begrüßte den Beschluss"))
+        #expect(!text.contains("Radweg an der Gera"))
+    }
+
+    /// Three text widgets of two paragraphs each (every paragraph has at least 120 characters
+    /// besides white space): none holds most of the text, so none is protected as the bulk of
+    /// the page.
+    static var widgets: String {
+        let more = [
+            "Im Frühjahr sollen außerdem zwei neue Rufbuslinien den Norden des Landkreises erschließen, wo bisher nur Schulbusse am Morgen und am Mittag fahren.",
+            "Die Verkehrsgesellschaft sucht dafür zwölf zusätzliche Fahrerinnen und Fahrer und bildet sie ab dem Herbst in der eigenen Werkstatt selbst aus.",
+            "Ob der Plan aufgeht, will der Kreistag nach zwei Jahren anhand der Fahrgastzahlen und einer Umfrage unter den Fahrgästen auf allen Linien überprüfen lassen.",
+        ]
+        let all = Self.paragraphs.split(separator: "\n").map(String.init) + more.map { "<p>\($0)</p>" }
+        return stride(from: 0, to: all.count, by: 2).map { index in
+            """
+            <div class="elementor-widget elementor-widget-text-editor"><div class="elementor-widget-container">\
+            \(all[index])\(all[index + 1])</div></div>
+            """
+        }.joined(separator: "\n")
+    }
+
+    @Test("a page builder's text widget with paragraphs stays; a sidebar widget of links goes")
+    func textWidget() throws {
+        let page = """
+            <html><body><div class="entry-content">
+            <div class="elementor-widget elementor-widget-heading"><h2>Neuer Nahverkehrsplan</h2></div>
+            \(Self.widgets)
+            <div class="widget widget_recent_entries"><p><a href="/a">Radweg an der Gera wird gebaut</a></p>
+            <p><a href="/b">Neue Ampel am Markt</a> <a href="/c">Schulbau beginnt im Herbst</a></p></div>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Der Kreistag hat am Dienstag"))
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(text.contains("auf allen Linien überprüfen lassen."))
+        #expect(!text.contains("Radweg an der Gera"))
+    }
+
+    @Test("an author box stays boilerplate: one short bio paragraph is not article text")
+    func authorBox() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <div class="author"><p>Anna Beispiel schreibt seit 2010 über Verkehr und Umwelt im Landkreis.</p></div>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Der Kreistag hat am Dienstag"))
+        #expect(!text.contains("Anna Beispiel"))
+    }
+
+    static let lead = "Mehr Busse am Abend und dichtere Takte: Der Landkreis verdichtet ab Januar den Nahverkehr auf elf Linien."
+
+    func leadPage(description: String, header: String) -> String {
+        """
+        <html><head><meta property="og:description" content="\(description)"></head><body>
+        <div class="stage"><h1>Neuer Nahverkehrsplan</h1>\(header)</div>
+        <div class="layout"><div class="main-column"><div class="text">\(Self.paragraphs)</div></div>
+        <div class="side"><p>Anzeige</p></div></div>
+        </body></html>
+        """
+    }
+
+    @Test("a lead outside the content container, named by the description meta, comes first")
+    func leadRecovered() throws {
+        // The description is cut off with an ellipsis, as many sites do.
+        let text = try text(leadPage(description: String(Self.lead.prefix(70)) + "…", header: "<p>\(Self.lead)</p>"))
+        #expect(text.hasPrefix(Self.lead))
+        #expect(text.contains("Der Kreistag hat am Dienstag"))
+    }
+
+    @Test("a description that is not visible on the page, or already in the text, adds nothing")
+    func leadNotInvented() throws {
+        let hidden = try text(leadPage(description: Self.lead, header: ""))
+        #expect(!hidden.contains("Mehr Busse am Abend"))
+        #expect(hidden.contains("Der Kreistag hat am Dienstag"))
+        let first = "Der Kreistag hat am Dienstag den neuen Nahverkehrsplan beschlossen, der ab dem kommenden Jahr"
+        let inBody = try text(leadPage(description: first, header: "<p>\(first) dichtere Takte vorsieht.</p>"))
+        #expect(inBody.components(separatedBy: "Der Kreistag hat am Dienstag").count == 2)
+    }
+
+    @Test("a header outside <article> that holds the lead is kept for the lead; a site header is not")
+    func leadInHeader() throws {
+        // A header is kept only for a paragraph of at least 120 characters outside links.
+        let lead = Self.lead + " Die Fahrgäste sollen schon im Frühjahr profitieren."
+        let page = """
+            <html><head><meta name="description" content="\(lead)"></head><body>
+            <header class="site"><nav><a href="/">Start</a> <a href="/politik">Politik</a></nav>
+            <p>Ihre Zeitung für den Landkreis</p></header>
+            <header class="article-head"><h1>Neuer Nahverkehrsplan</h1><p>\(lead)</p></header>
+            <article>\(Self.paragraphs)</article>
+            </body></html>
+            """
+        let text = try text(page)
+        #expect(text.hasPrefix(lead))
+        #expect(text.contains("Der Kreistag hat am Dienstag"))
+        #expect(!text.contains("Ihre Zeitung für den Landkreis"))
+        #expect(!text.contains("Politik"))
+    }
+
+    @Test("a disclaimer and a post-metadata line inside the article go, the article stays")
+    func disclaimerAndMetadata() throws {
+        let page = """
+            <html><body><div class="article-body">
+            <div class="post-metadata">Erstellt am Dienstag von der Redaktion in Verkehr</div>
+            <div class="community-disclaimer"><p>Dieser Beitrag gibt die Meinung des Autors wieder, nicht \
+            notwendigerweise die der Redaktion, und wurde nicht redaktionell geprüft.</p></div>
+            \(Self.paragraphs)</div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Der Kreistag hat am Dienstag"))
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Erstellt am Dienstag"))
+        #expect(!text.contains("Meinung des Autors"))
+    }
+
+    @Test("an author section after the article goes from its heading; the article stays")
+    func aboutTheAuthor() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <h3>Über den Autor</h3><p>Anna Beispiel schreibt seit 2010 über Verkehr und Umwelt im Landkreis.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Über den Autor"))
+        #expect(!text.contains("Anna Beispiel"))
+    }
+}
