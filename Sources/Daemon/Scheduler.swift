@@ -175,6 +175,10 @@ public final class Scheduler: Service {
             }
             pendingRender = false
             lastRender = now()
+            // A round's archiving and rendering is done: hand the memory it freed back to the
+            // system (glibc keeps freed blocks in per-thread arenas; in the soak they held 25 of
+            // 41 MB of heap while the daemon sat idle). At most once per render interval.
+            if inFlight.isEmpty { MemoryTrim.releaseFreedMemory() }
         }
 
         let (reloads, reloadContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))

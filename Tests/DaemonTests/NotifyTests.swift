@@ -45,3 +45,16 @@ struct NotifyTests {
         task.cancel()
     }
 }
+
+@Suite("Memory trim")
+struct MemoryTrimTests {
+    @Test("glibc's malloc_trim is found and called after many blocks were freed")
+    func trimIsAvailable() {
+        #if os(Linux)
+        var blocks: [[UInt8]] = (0..<2_000).map { [UInt8](repeating: UInt8($0 % 251), count: 4_096 + $0) }
+        #expect(blocks.count == 2_000)
+        blocks.removeAll()
+        #expect(MemoryTrim.releaseFreedMemory(), "malloc_trim was not found in the process's symbols")
+        #endif
+    }
+}
