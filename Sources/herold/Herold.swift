@@ -3,6 +3,7 @@ import Config
 import FeedModel
 import Foundation
 import Logging
+import Serving
 
 /// The `herold` command line.
 @main
@@ -43,6 +44,13 @@ enum Exit {
     static let dataError = ExitCode(65)
     static let noInput = ExitCode(66)
     static let config = ExitCode(78)
+}
+
+/// The check of a `--listen` option (`herold serve`, `herold run`): HOST:PORT or absent.
+func validateListen(_ listen: String?) throws {
+    if let listen, HeroldServer.Options.listen(listen) == nil {
+        throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"\(listen)\"")
+    }
 }
 
 func printError(_ line: String) {

@@ -22,9 +22,7 @@ extension Herold {
         var verbose = false
 
         func validate() throws {
-            if let listen, HeroldServer.Options.listen(listen) == nil {
-                throw ValidationError("--listen: expected HOST:PORT such as 127.0.0.1:8080, got \"\(listen)\"")
-            }
+            try validateListen(listen)
         }
 
         func run() async throws {

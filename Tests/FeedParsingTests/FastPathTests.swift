@@ -9,16 +9,7 @@ import TestSupport
 /// exactly what the general code yields.
 @Suite struct FastPathTests {
     /// SplitMix64, fixed seeds: the same inputs every run.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Random = SplitMix64
 
     /// The resolution as it was before the fast path: Foundation throughout.
     static func foundationResolve(_ raw: String, base: URL?) -> URL? {

@@ -13,16 +13,7 @@ import TestSupport
 /// `HEROLD_FUZZ_SEED`; a failure names the seed and iteration to reproduce it.
 @Suite struct FuzzTests {
     /// SplitMix64: deterministic, so a failure reproduces from the printed seed.
-    struct Random: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Random = SplitMix64
 
     static let tokens: [[UInt8]] = [
         "<", ">", "&", ";", "</item>", "<item>", "<![CDATA[", "]]>", "&amp;", "&auml;", "&#x", "\"", "xml:base=\"..\"",
