@@ -120,7 +120,7 @@ let package = Package(
         .testTarget(
             name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: settings),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel"], swiftSettings: settings),
+        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel", "TestSupport"], swiftSettings: settings),
         .testTarget(
             name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup", "FeedModel", "TestSupport"],
             exclude: ["Fixtures"], swiftSettings: settings),

@@ -283,35 +283,71 @@ public actor ArchiveStore {
     public func noteListing(
         source: String, places: Set<URL>, windowStart: Date?, now: Date, grace: TimeInterval
     ) throws -> [String] {
+        let listed = Set(places.map(\.absoluteString))
+        // The index rows answer which stories this listing can change; only those records are
+        // read (a source's history grows with every poll, its changes do not).
+        let rows = Dictionary(grouping: try index.sightings(in: source), by: \.story)
         var withdrawn: [String] = []
-        for id in try index.stories(seenIn: source) {
+        for (id, sightings) in rows.sorted(by: { $0.key < $1.key })
+        where Self.listingMayChange(sightings, listed: listed, windowStart: windowStart, now: now, grace: grace) {
             guard var record = try index.record(id) else { continue }
-            var changed = false
-            for i in record.sightings.indices where record.sightings[i].source == source {
-                let listed = places.contains(record.sightings[i].url)
-                if listed {
-                    if record.sightings[i].missingSince != nil {
-                        record.sightings[i].missingSince = nil
-                        changed = true
-                    }
-                } else if record.sightings[i].missingSince == nil, let windowStart,
-                    (record.published ?? record.firstSeen) >= windowStart
-                {
-                    record.sightings[i].missingSince = now
-                    changed = true
-                }
-            }
-            if record.withdrawn == nil,
-                record.sightings.allSatisfy({ $0.missingSince.map { now.timeIntervalSince($0) >= grace } ?? false })
-            {
-                record.withdrawn = now
-                record.updated = now
-                withdrawn.append(id)
-                changed = true
-            }
-            if changed { try commit(record, text: nil) }
+            let outcome = Self.applyListing(
+                to: &record, source: source, listed: listed, windowStart: windowStart, now: now, grace: grace)
+            if outcome.withdrawn { withdrawn.append(id) }
+            if outcome.changed { try commit(record, text: nil) }
         }
         return withdrawn
+    }
+
+    /// Whether a listing can change a story, judged from its sightings in the listed source:
+    /// a sighting listed again that was missing, a sighting within the window that is not
+    /// listed, or (for a story not yet withdrawn) every sighting in this source missing past
+    /// the grace period, so the story may be gone from all its sources. Never false where
+    /// `applyListing` would change the record.
+    static func listingMayChange(
+        _ sightings: [ListedSighting], listed: Set<String>, windowStart: Date?, now: Date, grace: TimeInterval
+    ) -> Bool {
+        var allMissingPastGrace = true
+        for sighting in sightings {
+            if listed.contains(sighting.url) {
+                if sighting.missingSince != nil { return true }  // back: clear the mark
+                allMissingPastGrace = false
+            } else if let since = sighting.missingSince {
+                if now.timeIntervalSince(since) < grace { allMissingPastGrace = false }
+            } else {
+                if let windowStart, sighting.listingDate >= windowStart { return true }  // newly missing
+                allMissingPastGrace = false  // scrolled off the end: never missing
+            }
+        }
+        // Unchanged places; the story may still be withdrawn now if its grace ran out everywhere.
+        return allMissingPastGrace && !(sightings.first?.withdrawn ?? true)
+    }
+
+    /// Applies one listing of `source` to a story: marks its places in that source listed or
+    /// missing, and withdraws the story once every place it was seen has been missing for
+    /// `grace`.
+    static func applyListing(
+        to record: inout StoryRecord, source: String, listed: Set<String>, windowStart: Date?, now: Date,
+        grace: TimeInterval
+    ) -> (changed: Bool, withdrawn: Bool) {
+        var changed = false
+        for i in record.sightings.indices where record.sightings[i].source == source {
+            if listed.contains(record.sightings[i].url.absoluteString) {
+                if record.sightings[i].missingSince != nil {
+                    record.sightings[i].missingSince = nil
+                    changed = true
+                }
+            } else if record.sightings[i].missingSince == nil, let windowStart, record.listingDate >= windowStart {
+                record.sightings[i].missingSince = now
+                changed = true
+            }
+        }
+        guard record.withdrawn == nil,
+            record.sightings.allSatisfy({ $0.missingSince.map { now.timeIntervalSince($0) >= grace } ?? false })
+        else { return (changed, false) }
+        record.withdrawn = now
+        record.updated = now
+        return (true, true)
     }
 
     // MARK: Writing

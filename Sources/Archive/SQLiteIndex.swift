@@ -5,7 +5,7 @@ internal import GRDB
 /// whose `unicode61 remove_diacritics 2` tokenizer folds German diacritics ("kase" finds "Käse").
 public final class SQLiteIndex: ArchiveIndex {
     /// Bumped whenever the schema changes; an index of another version is rebuilt from the files.
-    static let schemaVersion = 4
+    static let schemaVersion = 5
 
     private let pool: DatabasePool
 
@@ -39,6 +39,8 @@ public final class SQLiteIndex: ArchiveIndex {
                         origin TEXT NOT NULL,
                         month TEXT NOT NULL,
                         simhash INTEGER,
+                        listing_date REAL NOT NULL,
+                        withdrawn INTEGER NOT NULL,
                         record BLOB NOT NULL
                     );
                     CREATE INDEX IF NOT EXISTS stories_updated ON stories(updated DESC, id DESC);
@@ -47,7 +49,7 @@ public final class SQLiteIndex: ArchiveIndex {
                     CREATE TABLE IF NOT EXISTS identities (key TEXT PRIMARY KEY, story TEXT NOT NULL);
                     CREATE TABLE IF NOT EXISTS sightings (
                         story TEXT NOT NULL, source TEXT NOT NULL, url TEXT NOT NULL,
-                        first_seen REAL NOT NULL, last_seen REAL NOT NULL,
+                        first_seen REAL NOT NULL, last_seen REAL NOT NULL, missing_since REAL,
                         PRIMARY KEY (story, source, url)
                     );
                     CREATE INDEX IF NOT EXISTS sightings_source ON sightings(source, story);
@@ -102,13 +104,16 @@ public final class SQLiteIndex: ArchiveIndex {
             // the text is a lookup by rowid, not a scan of the whole full-text table).
             try db.execute(
                 sql: """
-                    INSERT INTO stories (id, updated, origin, month, simhash, record) VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO stories (id, updated, origin, month, simhash, listing_date, withdrawn, record)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(id) DO UPDATE SET updated = excluded.updated, origin = excluded.origin,
-                        month = excluded.month, simhash = excluded.simhash, record = excluded.record
+                        month = excluded.month, simhash = excluded.simhash, listing_date = excluded.listing_date,
+                        withdrawn = excluded.withdrawn, record = excluded.record
                     """,
                 arguments: [
                     record.id, record.updated.timeIntervalSince1970, record.origin, record.month,
-                    record.current.simhashValue.map { Int64(bitPattern: $0) }, data,
+                    record.current.simhashValue.map { Int64(bitPattern: $0) },
+                    record.listingDate.timeIntervalSince1970, record.withdrawn != nil, data,
                 ])
             for revision in record.revisions {
                 try db.execute(
@@ -121,12 +126,13 @@ public final class SQLiteIndex: ArchiveIndex {
             for sighting in record.sightings {
                 try db.execute(
                     sql: """
-                        INSERT OR REPLACE INTO sightings (story, source, url, first_seen, last_seen)
-                        VALUES (?, ?, ?, ?, ?)
+                        INSERT OR REPLACE INTO sightings (story, source, url, first_seen, last_seen, missing_since)
+                        VALUES (?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [
                         record.id, sighting.source, sighting.url.absoluteString,
                         sighting.firstSeen.timeIntervalSince1970, sighting.lastSeen.timeIntervalSince1970,
+                        sighting.missingSince?.timeIntervalSince1970,
                     ])
             }
             let rowid = try Int64.fetchOne(db, sql: "SELECT rowid FROM stories WHERE id = ?", arguments: [record.id]) ?? 0
@@ -179,9 +185,24 @@ public final class SQLiteIndex: ArchiveIndex {
         }
     }
 
-    public func stories(seenIn source: String) throws -> [String] {
-        try pool.read {
-            try String.fetchAll($0, sql: "SELECT DISTINCT story FROM sightings WHERE source = ?", arguments: [source])
+    public func sightings(in source: String) throws -> [ListedSighting] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT sightings.story, sightings.url, sightings.missing_since, stories.listing_date, stories.withdrawn
+                    FROM sightings JOIN stories ON stories.id = sightings.story
+                    WHERE sightings.source = ?
+                    """,
+                arguments: [source]
+            ).map { row in
+                let url: String = row["url"]
+                let missing: Double? = row["missing_since"]
+                let listingDate: Double = row["listing_date"]
+                return ListedSighting(
+                    story: row["story"], url: url, missingSince: missing.map(Date.init(timeIntervalSince1970:)),
+                    listingDate: Date(timeIntervalSince1970: listingDate), withdrawn: row["withdrawn"])
+            }
         }
     }
 

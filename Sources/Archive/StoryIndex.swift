@@ -11,6 +11,25 @@ public struct SearchHit: Sendable, Equatable {
     public var updated: Date
 }
 
+/// One sighting of a story in a source, as the withdrawal check reads it from the index.
+public struct ListedSighting: Sendable, Equatable {
+    public var story: String
+    /// The sighting's place as stored (`URL.absoluteString`).
+    public var url: String
+    public var missingSince: Date?
+    /// The story's `StoryRecord.listingDate`.
+    public var listingDate: Date
+    public var withdrawn: Bool
+
+    public init(story: String, url: String, missingSince: Date?, listingDate: Date, withdrawn: Bool) {
+        self.story = story
+        self.url = url
+        self.missingSince = missingSince
+        self.listingDate = listingDate
+        self.withdrawn = withdrawn
+    }
+}
+
 /// A search over the archive.
 public struct SearchQuery: Sendable, Equatable {
     public var words: [String]
@@ -56,8 +75,9 @@ public protocol ArchiveIndex: Sendable {
     func records(inMonth month: String) throws -> [StoryRecord]
     /// Every month that has stories, newest first, with the number of stories.
     func months() throws -> [(month: String, count: Int)]
-    /// The stories with a sighting in `source`.
-    func stories(seenIn source: String) throws -> [String]
+    /// Every sighting in `source`, with what a listing check needs of its story (so a poll
+    /// decodes only the records it may change).
+    func sightings(in source: String) throws -> [ListedSighting]
     /// Empties the index (before a rebuild).
     func removeAll() throws
     /// Stored HTTP validators of a URL (ETag, Last-Modified).

@@ -123,6 +123,10 @@ public struct StoryRecord: Sendable, Equatable, Codable {
         return parts.count >= 3 ? "\(parts[1])/\(parts[2])" : ""
     }
 
+    /// The date a source's listing window is compared with: published, else first seen. A
+    /// story older than the oldest item a source still lists has scrolled off, not vanished.
+    public var listingDate: Date { published ?? firstSeen }
+
     /// The newest revision.
     public var current: Revision { revisions[revisions.count - 1] }
 }

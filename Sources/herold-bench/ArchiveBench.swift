@@ -119,6 +119,29 @@ struct ArchiveBench: AsyncParsableCommand {
                 if query.source == nil && query.since == nil { searches.append(elapsed) } else { filtered.append(elapsed) }
             }
         }
+        // A poll's listing check (withdrawals) for one source in its steady state: it lists its
+        // 20 newest items, as it did last time. Baseline, same run: reading every record of the
+        // source once, which is what each poll's check did before the index carried the
+        // listing columns.
+        let total = max(count, existing)
+        let sourceItems = stride(from: 7, to: total, by: 50).map { URL(string: "https://ministerium.example/presse/\($0)")! }
+        let listedNow = Set(sourceItems.suffix(20))
+        let windowStart = base.addingTimeInterval(Double(sourceItems.count >= 20 ? 7 + (sourceItems.count - 20) * 50 : 0) * 60)
+        var listings: [Duration] = []
+        for round in 0..<7 {
+            let t = ContinuousClock.now
+            _ = try await store.noteListing(
+                source: "bench-7", places: listedNow, windowStart: windowStart, now: base.addingTimeInterval(Double(total + round)),
+                grace: 3 * 86_400)
+            listings.append(ContinuousClock.now - t)
+        }
+        var readAll: [Duration] = []
+        for _ in 0..<3 {
+            let t = ContinuousClock.now
+            for url in sourceItems { _ = try await store.story(forIdentity: "url:\(url.normalizedForIdentity?.absoluteString ?? "")") }
+            readAll.append(ContinuousClock.now - t)
+        }
+
         let indexBytes = ["herold.sqlite", "herold.sqlite-wal"].reduce(Int64(0)) { total, name in
             let size = (try? FileManager.default.attributesOfItem(atPath: archiveRoot.appendingPathComponent(name).path)[.size]) as? Int64
             return total + (size ?? 0)
@@ -139,6 +162,7 @@ struct ArchiveBench: AsyncParsableCommand {
         }
         print(String(format: "index:     %.1f MB (%.0f bytes per story)", Double(indexBytes) / 1e6, Double(indexBytes) / Double(count)))
         print(String(format: "dedup:     median %.2f ms per known-text observation (hash lookup + provenance write)", median(lookups)))
+        print(String(format: "listing:   median %.2f ms per poll's withdrawal check, a source of %d stories listing its 20 newest; reading each of its records (the check before): median %.2f ms", median(listings), sourceItems.count, median(readAll)))
         print(String(format: "search:    median %.2f ms (FTS5, 20 results) over %d stories; with --source or --since: median %.2f ms, max %.2f ms", median(searches), count, median(filtered), filtered.map(ms).max() ?? 0))
     }
 

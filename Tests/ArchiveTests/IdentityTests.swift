@@ -1,6 +1,7 @@
-import Archive
+@testable import Archive
 import FeedModel
 import Foundation
+import TestSupport
 import Testing
 
 @Suite("Near duplicates, ids, withdrawals, diffs")
@@ -155,6 +156,94 @@ struct IdentityTests {
         // A withdrawn story that comes back is restored.
         _ = try await store.ingest(observation("Mitte.", source: "s", place: mid.absoluteString, published: 2_000, at: 99))
         #expect(try await store.story(midID)?.withdrawn == nil)
+    }
+
+    @Test("a listing reads only the stories it can change, with the same outcome as checking every story")
+    func listingChecksOnlyWhatCanChange() async throws {
+        // Twelve stories over two sources (some seen in both), then random listings: after each,
+        // every record in the archive must equal what applying the listing to every story of
+        // that source gives (the index's listing columns must follow each commit).
+        var random = SplitMix64(state: 0x5EED_0F11)
+        let store = try ArchiveStore(root: root, feedID: "urn:test")
+        var places: [String: [URL]] = ["a": [], "b": []]
+        var ids: [String] = []
+        for n in 0..<12 {
+            let text = "Meldung \(n): " + String(repeating: "Wort\(n) ", count: 30 + n)
+            let source = n % 3 == 0 ? "b" : "a"
+            let place = URL(string: "https://\(source).example/m/\(n)")!
+            guard case .new(let id) = try await store.ingest(observation(text, source: source, place: place.absoluteString, published: Double(1_000 * n)))
+            else {
+                Issue.record("expected a new story")
+                return
+            }
+            places[source]!.append(place)
+            ids.append(id)
+            if n % 4 == 1 {  // the same story also listed by the other source
+                let other = URL(string: "https://b.example/auch/\(n)")!
+                _ = try await store.ingest(observation(text, source: "b", place: other.absoluteString, published: Double(1_000 * n)))
+                places["b"]!.append(other)
+            }
+        }
+        var expected: [String: StoryRecord] = [:]
+        for id in ids { expected[id] = try #require(try await store.story(id)) }
+        var now = Date(timeIntervalSince1970: 1_800_000_000)
+        var withdrawnSeen = 0
+        for _ in 0..<14 {
+            let source = random.next() % 2 == 0 ? "a" : "b"
+            let listedNow = Set(places[source]!.filter { _ in random.next() % 3 != 0 })
+            let windowStart = random.next() % 5 == 0 ? nil : Date(timeIntervalSince1970: Double(random.next() % 8_000))
+            let grace = Double(random.next() % 3) * 1_800
+            let gone = try await store.noteListing(source: source, places: listedNow, windowStart: windowStart, now: now, grace: grace)
+            var expectedGone: [String] = []
+            for id in ids where expected[id]!.sightings.contains(where: { $0.source == source }) {
+                let outcome = ArchiveStore.applyListing(
+                    to: &expected[id]!, source: source, listed: Set(listedNow.map(\.absoluteString)),
+                    windowStart: windowStart, now: now, grace: grace)
+                if outcome.withdrawn { expectedGone.append(id) }
+            }
+            #expect(gone.sorted() == expectedGone.sorted())
+            withdrawnSeen += gone.count
+            for id in ids { #expect(try await store.story(id) == expected[id], "story \(id)") }
+            now += 1_800
+        }
+        #expect(withdrawnSeen > 0, "the random listings should withdraw something (else the check is too weak)")
+    }
+
+    @Test("the listing filter never skips a story the listing would change")
+    func listingFilterIsSafe() {
+        var random = SplitMix64(state: 0xF11_7E4)
+        let base = Date(timeIntervalSince1970: 1_800_000_000)
+        var changes = 0
+        for round in 0..<5_000 {
+            let urls = (0..<4).map { URL(string: "https://s.example/\($0)")! }
+            var sightings: [Sighting] = []
+            for url in urls where random.next() % 2 == 0 {
+                let missing = random.next() % 3 == 0 ? nil : base - Double(random.next() % 7_200)
+                sightings.append(Sighting(source: random.next() % 3 == 0 ? "t" : "s", url: url, firstSeen: base - 99_999, lastSeen: base - 9_999, missingSince: missing))
+            }
+            guard sightings.contains(where: { $0.source == "s" }) else { continue }
+            var record = StoryRecord(
+                id: "\(round)", atomID: "urn:x", folder: "items/2026/11/x", identities: [], title: nil, canonical: nil,
+                published: random.next() % 4 == 0 ? nil : Date(timeIntervalSince1970: Double(random.next() % 10_000)),
+                updated: base, firstSeen: Date(timeIntervalSince1970: Double(random.next() % 10_000)), author: nil,
+                publisher: nil, language: nil, origin: "s", sightings: sightings,
+                revisions: [Revision(number: 1, hash: "h", title: nil, seenAt: base, length: 1)])
+            if random.next() % 4 == 0 { record.withdrawn = base - 50 }
+            let rows = record.sightings.filter { $0.source == "s" }.map {
+                ListedSighting(story: record.id, url: $0.url.absoluteString, missingSince: $0.missingSince,
+                               listingDate: record.listingDate, withdrawn: record.withdrawn != nil)
+            }
+            let listed = Set(urls.filter { _ in random.next() % 2 == 0 }.map(\.absoluteString))
+            let windowStart = random.next() % 4 == 0 ? nil : Date(timeIntervalSince1970: Double(random.next() % 10_000))
+            let grace = Double(random.next() % 3) * 3_600
+            let mayChange = ArchiveStore.listingMayChange(rows, listed: listed, windowStart: windowStart, now: base, grace: grace)
+            let outcome = ArchiveStore.applyListing(to: &record, source: "s", listed: listed, windowStart: windowStart, now: base, grace: grace)
+            if outcome.changed {
+                changes += 1
+                #expect(mayChange, "round \(round): the filter skipped a story the listing changes")
+            }
+        }
+        #expect(changes > 500)
     }
 
     @Test("a story still listed by another source is not withdrawn")
