@@ -29,12 +29,16 @@ struct NotifyTests {
         let heartbeat = Heartbeat()
         let watchdog = Watchdog(notifier: notifier, heartbeat: heartbeat, interval: .milliseconds(400), logger: Logger(label: "test"))
         let task = Task { try await watchdog.run() }
-        // Fresh: beats keep coming, so pings do.
-        for _ in 0..<4 {
+        // Fresh: beats keep coming, so pings do (waited for, not timed: on a loaded machine the
+        // watchdog's task may first run seconds later).
+        var whileAlive: [String] = []
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(20)
+        while whileAlive.filter({ $0 == "WATCHDOG=1" }).count < 2 && clock.now < deadline {
             heartbeat.beat()
-            try await Task.sleep(for: .milliseconds(150))
+            try await Task.sleep(for: .milliseconds(100))
+            whileAlive += socket.receive(timeout: 0.01)
         }
-        let whileAlive = socket.receive(timeout: 0.05)
         #expect(whileAlive.filter { $0 == "WATCHDOG=1" }.count >= 2, "\(whileAlive)")
         // Stuck: no beat for well over the interval; after the pings already sent drain, none follow.
         try await Task.sleep(for: .milliseconds(600))

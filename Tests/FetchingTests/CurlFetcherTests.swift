@@ -317,19 +317,14 @@ struct CurlFetcherTimingTests {
         var options = CurlFetcher.Options()
         options.lowSpeedLimit = 100  // bytes/s; the server sends 10
         options.lowSpeedTime = 1
-        let clock = ContinuousClock()
-        let start = clock.now
-        // A total timeout far away: only the low-speed cutoff can end this in time.
+        // A total timeout far away: only the low-speed cutoff can end this before it.
         let error = await outcome(try CurlFetcher(options: options), FetchRequest(url: server.url("/slow"), settings: settings(timeout: 30))).error
-        let elapsed = start.duration(to: clock.now)
         #expect(error?.kind == .timeout)
         // curl names the cause: the low-speed cutoff ("Operation too slow. Less than 100
         // bytes/sec transferred the last 1 seconds"), not the total timeout ("Operation timed
-        // out after 30000 milliseconds"). The wall time is only a loose second witness: in a
-        // parallel test run, CPU-bound tests can hold the cooperative pool for many seconds
-        // before this test's continuation runs.
+        // out after 30000 milliseconds"). No wall-time bound: on a loaded machine (one run took
+        // 43 s) the cooperative pool can hold this test's continuation long after curl gave up.
         #expect(error?.message.contains("too slow") == true, "\(String(describing: error))")
-        #expect(elapsed < .seconds(30), "took \(elapsed)")
     }
 
     @Test func trickleIsAbandonedByTheTotalTimeout() async throws {
@@ -345,10 +340,9 @@ struct CurlFetcherTimingTests {
         let elapsed = start.duration(to: clock.now)
         #expect(error?.kind == .timeout)
         #expect(elapsed >= .milliseconds(900), "took \(elapsed)")
-        // curl names the total timeout as the cause; the body would take 20 s. (The wall time
-        // is a loose witness only, see the low-speed test.)
+        // curl names the total timeout as the cause; the body would take 20 s. (No upper
+        // wall-time bound, see the low-speed test.)
         #expect(error?.message.contains("timed out after") == true, "\(String(describing: error))")
-        #expect(elapsed < .seconds(19), "took \(elapsed)")
     }
 
     @Test func fiftyConcurrentRequestsRespectTheHostCap() async throws {
@@ -397,8 +391,6 @@ struct CurlFetcherTimingTests {
         var options = CurlFetcher.Options()
         options.maxHostConnections = 40
         let fetcher = try CurlFetcher(options: options)
-        let clock = ContinuousClock()
-        let start = clock.now
         let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
             for index in 0..<40 {
                 group.addTask {
@@ -409,10 +401,9 @@ struct CurlFetcherTimingTests {
             }
             return try await group.reduce(into: [Int]()) { $0.append($1) }
         }
-        let elapsed = start.duration(to: clock.now)
         #expect(statuses == Array(repeating: 200, count: 40))
-        // One after another they would take 10 s; the peak below is the direct proof of overlap.
-        #expect(elapsed < .seconds(6), "took \(elapsed)")
+        // The proof of overlap is how many answers were in the server at once (a wall-time
+        // bound would fail on a loaded machine without saying anything about the fetcher).
         #expect(recorder.peakInFlight > 20)
     }
 
@@ -462,15 +453,13 @@ struct CurlFetcherTimingTests {
         }
         defer { server.stop() }
         let fetcher = try CurlFetcher()
-        let clock = ContinuousClock()
-        let start = clock.now
         let task = Task { await outcome(fetcher, FetchRequest(url: server.url("/slow"), settings: settings(timeout: 30))) }
         try await Task.sleep(for: .milliseconds(300))
         #expect(server.stats.open == 1)
         task.cancel()
         let error = await task.value.error
+        // Not cancelled, the trickle would end after 10 s with a complete body, not this error.
         #expect(error?.isCancellation == true)
-        #expect(start.duration(to: clock.now) < .seconds(3))
         // The connection is closed by us, not left trickling: the server sees it go.
         var waited = 0
         while server.stats.open > 0 && waited < 40 {
