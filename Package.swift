@@ -42,7 +42,7 @@ let package = Package(
             swiftSettings: settings
         ),
         .target(name: "FeedParsing", dependencies: ["Markup", "FeedModel"], swiftSettings: settings),
-        .target(name: "Extraction", dependencies: ["Markup", "FeedModel"], swiftSettings: settings),
+        .target(name: "Extraction", dependencies: ["Markup", "FeedModel", "FeedParsing"], swiftSettings: settings),
         .target(
             name: "Archive",
             dependencies: [

@@ -148,7 +148,7 @@ extension String {
 /// Reads title, dates, author and publisher with fallbacks, in one place.
 struct MetadataResolver {
     let page: PageMetadata
-    let dates = DateParser()
+    let dates = PageDates()
 
     /// The article's own heading: an `h1` inside or just before the content, unless it is a
     /// demo heading; else JSON-LD headline, og:title, `<title>` without the site name.
@@ -201,28 +201,28 @@ struct MetadataResolver {
     /// Published date: JSON-LD, meta tags, microdata/`<time>`, then a date written near the
     /// heading or at the top of the content.
     func published(contentRoots: [Node]) -> Date? {
-        if let raw = page.articleLD?["datePublished"] as? String, let date = dates.parseMachine(raw) { return date }
+        if let raw = page.articleLD?["datePublished"] as? String, let date = dates.machine(raw) { return date }
         for key in [
             "article:published_time", "og:published_time", "datepublished", "dc.date.issued", "dcterms.issued",
             "dc.date", "dcterms.date", "date", "pubdate", "publishdate", "publish-date", "sailthru.date",
             "parsely-pub-date", "dc.date.created", "dcterms.created",
         ] {
-            if let raw = page.meta[key], let date = dates.parseMachine(raw) ?? dates.parseText(raw) { return date }
+            if let raw = page.meta[key], let date = dates.machine(raw) ?? dates.inText(raw) { return date }
         }
         for raw in page.microdataPublished {
-            if let date = dates.parseMachine(raw) ?? dates.parseText(raw) { return date }
+            if let date = dates.machine(raw) ?? dates.inText(raw) { return date }
         }
         return textDate(contentRoots: contentRoots)
     }
 
     /// Modified date from JSON-LD or meta tags.
     func updated() -> Date? {
-        if let raw = page.articleLD?["dateModified"] as? String, let date = dates.parseMachine(raw) { return date }
+        if let raw = page.articleLD?["dateModified"] as? String, let date = dates.machine(raw) { return date }
         for key in ["article:modified_time", "og:updated_time", "datemodified", "dc.date.modified", "dcterms.modified", "last-modified"] {
-            if let raw = page.meta[key], let date = dates.parseMachine(raw) { return date }
+            if let raw = page.meta[key], let date = dates.machine(raw) { return date }
         }
         for raw in page.microdataModified {
-            if let date = dates.parseMachine(raw) { return date }
+            if let date = dates.machine(raw) { return date }
         }
         return nil
     }
@@ -255,7 +255,7 @@ struct MetadataResolver {
         for text in texts.prefix(40) {
             let lower = text.lowercased()
             if Rules.footerDatePrefixes.contains(where: { lower.hasPrefix($0) || lower.contains($0 + ":") }) { continue }
-            if let date = dates.parseText(text) { return date }
+            if let date = dates.inText(text) { return date }
         }
         return nil
     }

@@ -20,6 +20,23 @@ public enum DateParser {
         return nil
     }
 
+    /// The month a name or abbreviation stands for (English or German, any case, a trailing
+    /// dot ignored): "Okt." → 10, "März" → 3.
+    public static func month(named word: String) -> Int? {
+        var key = word.lowercased()
+        if key.hasSuffix(".") { key.removeLast() }
+        return months[key]
+    }
+
+    /// The instant of a calendar date and time given without a zone, taken in `timeZone`; nil
+    /// for a date that does not exist (31 February) or a time out of range.
+    public static func date(
+        year: Int, month: Int, day: Int, hour: Int = 0, minute: Int = 0, second: Int = 0, in timeZone: TimeZone
+    ) -> Date? {
+        DateFields(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            .date(defaultTimeZone: timeZone)
+    }
+
     /// Europe/Berlin, the default zone for German sources (UTC if the system lacks tzdata).
     public static let berlin: TimeZone = TimeZone(identifier: "Europe/Berlin") ?? TimeZone(secondsFromGMT: 0)!
 
