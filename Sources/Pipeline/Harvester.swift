@@ -95,6 +95,9 @@ struct Harvester: Sendable {
             return harvest
         }
         harvest.validators[url] = Validators(response)
+        // The validators describe the redirect target's representation: kept under its URL
+        // too, so the first poll after the source moves there is conditional as well.
+        if let target = response.permanentTarget { harvest.validators[target] = Validators(response) }
 
         switch route(response) {
         case .feed:

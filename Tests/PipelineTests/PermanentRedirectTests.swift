@@ -185,4 +185,35 @@ struct PermanentRedirectTests {
             }
         }
     }
+
+    @Test("the first poll of an adopted URL is conditional: the validators came with the redirected answer")
+    func adoptedURLKeepsItsValidators() async throws {
+        let conditional = Mutex<[String?]>([])  // If-None-Match of each request for /new.xml
+        let server = try LoopbackHTTPServer { request in
+            switch request.path {
+            case "/old.xml": return TestHTTPResponse(status: 301, headers: [("Location", "/new.xml")])
+            case "/new.xml":
+                let tag = request.headers["if-none-match"]
+                conditional.withLock { $0.append(tag) }
+                if tag == "\"v1\"" { return TestHTTPResponse(status: 304, headers: [("ETag", "\"v1\"")]) }
+                var response = TestHTTPResponse.text(Self.rss(request.headers["host"] ?? "", title: "Neu"), contentType: "application/rss+xml")
+                response.headers.append(("ETag", "\"v1\""))
+                return response
+            default: return .text("no", status: 404)
+            }
+        }
+        defer { server.stop() }
+        let setup = try Setup()
+        defer { try? FileManager.default.removeItem(at: setup.folder) }
+        let configuration = try setup.write(url: server.url("/old.xml"), extra: "    permanent_redirect_polls: 1\n")
+        let logger = LogRecorder().logger(label: "moved")
+        let run = FetchRun(configuration: configuration, fetcher: try makeTestFetcher(logger: logger), logger: logger)
+        let first = try #require(await run.run().sources.first)
+        #expect(first.permanentRedirect?.adopted == true, "\(first.line)")
+        #expect(try setup.state()?.url == server.url("/new.xml"))
+        let second = try #require(await run.run().sources.first)
+        #expect(second.notModified, "\(second.line)")
+        let sent = conditional.withLock { $0 }
+        #expect(sent == [nil, "\"v1\""], "the redirected poll, then the adopted URL's first direct poll: \(sent)")
+    }
 }
