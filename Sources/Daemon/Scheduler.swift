@@ -147,7 +147,7 @@ public final class Scheduler: Service {
         var lastRender = Date.distantPast
         var harvested: [(Source, Harvest, TimeInterval)] = []
         // sources.json as last written; only commits change it while the scheduler runs (it
-        // holds the archive's lock), so it is read again only after one.
+        // holds the archive's lock), and they hand back what they wrote: it is read once.
         var cachedStates: [String: SourceState]?
         func commitHarvested() async {
             guard !harvested.isEmpty else { return }
@@ -155,9 +155,10 @@ public final class Scheduler: Service {
             harvested.removeAll()
             var commitRun = FetchRun(configuration: currentConfiguration, fetcher: fetcher, logger: logger, now: now)
             commitRun.planner = planner
-            let report = await commitRun.commit(batch.map { ($0.0, $0.1) }, store: store, render: false)
+            var states = cachedStates ?? run.readStates()
+            let report = await commitRun.commit(batch.map { ($0.0, $0.1) }, store: store, render: false, states: &states)
             for (source, _, _) in batch { inFlight.remove(source.id) }
-            cachedStates = nil
+            cachedStates = states
             pendingRender = true
             for (index, sourceReport) in report.sources.enumerated() {
                 let single = RunReport(
@@ -169,7 +170,7 @@ public final class Scheduler: Service {
         func renderIfDue(force: Bool) async {
             guard pendingRender, force || now().timeIntervalSince(lastRender) >= options.renderInterval else { return }
             do {
-                try await run.render(store: store)
+                try await run.render(store: store, states: cachedStates)
             } catch {
                 logger.error("cannot render the outputs: \(error)")
             }

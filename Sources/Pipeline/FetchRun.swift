@@ -44,9 +44,9 @@ public struct FetchRun: Sendable {
                 sources: [], archiveError: "cannot open the archive at \(configuration.archive.path): \(error)",
                 storyCount: 0)
         }
-        let states = readStates()
+        var states = readStates()
         let harvests = await harvestAll(sources, states: states, store: store)
-        return await commit(Array(zip(sources, harvests)), store: store)
+        return await commit(Array(zip(sources, harvests)), store: store, states: &states)
     }
 
     /// Re-renders the outputs for the stories whose files changed since the last render (the
@@ -93,6 +93,14 @@ public struct FetchRun: Sendable {
     ///   `render(store:)`).
     public func commit(_ harvested: [(Source, Harvest)], store: ArchiveStore, render: Bool = true) async -> RunReport {
         var states = readStates()
+        return await commit(harvested, store: store, render: render, states: &states)
+    }
+
+    /// `commit` with the source states already in memory (as sources.json was last written);
+    /// `states` comes back as written, so a long-running caller never reads the file again.
+    public func commit(
+        _ harvested: [(Source, Harvest)], store: ArchiveStore, render: Bool = true, states: inout [String: SourceState]
+    ) async -> RunReport {
         var reports: [SourceReport] = []
         var archiveError: String?
         for (source, var harvest) in harvested {
