@@ -217,9 +217,11 @@ public final class SQLiteIndex: ArchiveIndex {
     public static let rankWindow = 5000
 
     public func search(_ query: SearchQuery) throws -> [SearchHit] {
-        // Every word is one quoted FTS5 string (so no word is read as an operator); all must match.
-        let terms = query.words.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map {
-            "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        // Every word is one quoted FTS5 string (so no word is read as an operator), or its German
+        // spellings as alternatives; all words must match.
+        let terms = query.words.flatMap { $0.split(whereSeparator: \.isWhitespace) }.map { word in
+            let quoted = Self.germanSpellings(of: String(word)).map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+            return quoted.count == 1 ? quoted[0] : "(" + quoted.joined(separator: " OR ") + ")"
         }
         guard !terms.isEmpty, query.limit > 0 else { return [] }
         let match = terms.joined(separator: " AND ")
@@ -275,6 +277,37 @@ public final class SQLiteIndex: ArchiveIndex {
                     rank: hit.score, updated: Date(timeIntervalSince1970: row["updated"]))
             }
         }
+    }
+
+    /// A search word and the other ways German writes it: "ae", "oe", "ue" for "ä", "ö", "ü"
+    /// (the index folds those to "a", "o", "u", so "foerderprogramm" must also look for
+    /// "forderprogramm") and "ss" for "ß" in both directions — the normalization Lucene's
+    /// German filter applies. As in Lucene, "ue" after a vowel or "q" stays ("neue", "Quelle").
+    static func germanSpellings(of word: String) -> [String] {
+        var folded = ""
+        var previous: Character?
+        var iterator = word.makeIterator()
+        var pending = iterator.next()
+        while let character = pending {
+            let next = iterator.next()
+            let lower = Character(character.lowercased())
+            if let following = next, following == "e" || following == "E",
+                lower == "a" || lower == "o" || (lower == "u" && !(previous.map { "aeiouäöüq".contains($0.lowercased()) } ?? false))
+            {
+                folded.append(character)  // "ae" → "a": the "e" is dropped
+                previous = lower
+                pending = iterator.next()
+                continue
+            }
+            folded.append(character == "ß" ? "ss" : String(character))
+            previous = lower
+            pending = next
+        }
+        var spellings = [word]
+        for candidate in [folded, word.replacingOccurrences(of: "ss", with: "ß")] where !spellings.contains(candidate) {
+            spellings.append(candidate)
+        }
+        return spellings
     }
 
     public func removeAll() throws {
