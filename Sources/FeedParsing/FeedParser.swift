@@ -88,25 +88,31 @@ public enum FeedParser {
         // rare recovering re-read repeats the (deterministic, cheap) repair in full.
         func document() -> [UInt8] { repairs ? XMLRepair.repair(decoded.bytes).bytes : decoded.bytes }
         var readerOptions = XMLPullOptions(encoding: decoded.encoding, baseURL: url?.absoluteString)
-        let streaming: XMLPullReader
-        var repairStream: XMLRepairStream?
+        var wire: WireFeed?
+        var notAFeed: String?
+        let failed: Bool
+        let diagnostics: [String]
         if repairs {
+            // SAX2 over the streamed repair: no tree, strings only for what the feed keeps.
             let stream = XMLRepairStream(decoded.bytes)
-            repairStream = stream
-            streaming = XMLPullReader(streamingFrom: stream.read(into:), options: readerOptions)
-        } else {
-            streaming = XMLPullReader(bytes: decoded.bytes, options: readerOptions)
-        }
-        var (wire, notAFeed) = XMLFeedParser.parse(streaming, documentURL: url, maxTextLength: options.maxTextLength)
-        if let repair = repairStream?.finish() {
+            let outcome: XMLStreamOutcome
+            (wire, notAFeed, outcome) = XMLFeedParser.parse(
+                streamingFrom: stream.read(into:), options: readerOptions, documentURL: url,
+                maxTextLength: options.maxTextLength)
+            (failed, diagnostics) = (outcome.failed, outcome.diagnostics)
+            let repair = stream.finish()
             warnings += repair.warnings
             bozo = bozo || repair.bozo
+        } else {
+            let streaming = XMLPullReader(bytes: decoded.bytes, options: readerOptions)
+            (wire, notAFeed) = XMLFeedParser.parse(streaming, documentURL: url, maxTextLength: options.maxTextLength)
+            (failed, diagnostics) = (streaming.failed, streaming.diagnostics)
         }
-        if streaming.failed, notAFeed == nil {
-            // Ill-formed: libxml2's reader stops at the first error. Read again, recovering.
+        if failed, notAFeed == nil {
+            // Ill-formed: the streaming read stops at the first error. Read again, recovering.
             bozo = true
             warnings.append("not well-formed XML; recovered what could be read")
-            warnings += streaming.diagnostics
+            warnings += diagnostics
             readerOptions.mode = .recoveringTree
             let recovering = XMLPullReader(bytes: document(), options: readerOptions)
             let (recovered, recoveredNotAFeed) = XMLFeedParser.parse(
