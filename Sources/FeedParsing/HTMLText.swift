@@ -384,11 +384,13 @@ enum HTMLText {
 
     /// A URL from a feed value, resolved against `base`; spaces and non-ASCII characters are
     /// percent-encoded first.
-    static func resolveURL(_ raw: String, base: URL?) -> URL? {
+    /// `simpleBase`, when given, is `URLResolution.Base(base)` computed once by a caller that
+    /// resolves many values against the same base.
+    static func resolveURL(_ raw: String, base: URL?, simpleBase: URLResolution.Base? = nil) -> URL? {
         // Fast path, the common case: nothing to trim or encode, and the value is an absolute
         // http(s) URL or a plain relative path that RFC 3986 merging resolves by concatenation
         // (see ``URLResolution``). The result is what Foundation's resolution yields.
-        if let simple = URLResolution.resolved(raw, base: base.map { URLResolution.Base($0) }) {
+        if let simple = URLResolution.resolved(raw, base: simpleBase ?? base.map { URLResolution.Base($0) }) {
             return URL(string: simple)
         }
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -147,6 +147,8 @@ struct XMLFeedParser {
     var notAFeed: String?
     /// The last base HTML was resolved against, with its parts (see ``flushEntry()``).
     var lastContentBase: (url: URL, parts: URLResolution.Base)?
+    /// The parts of `documentURL` (the base of every entry without `xml:base`), computed once.
+    var documentParts: URLResolution.Base?
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -611,8 +613,7 @@ struct XMLFeedParser {
     }
 
     private mutating func flushEntry() {
-        guard var finished = entry else { return }
-        entry = nil
+        guard var finished = entry.take() else { return }  // moved out, not copied
         person = nil
         // With a document URL the adapter's base for HTML is known now (`contentBase ??
         // documentURL`): resolve here, so the raw HTML is dropped at once instead of living
@@ -620,8 +621,15 @@ struct XMLFeedParser {
         if let documentURL {
             let base = finished.contentBase ?? documentURL
             // The parts of the base, computed once per distinct base (most entries share one).
-            if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
-            let parts = lastContentBase?.parts
+            let parts: URLResolution.Base
+            if finished.contentBase == nil {
+                // The document URL: its parts once per parse.
+                if documentParts == nil { documentParts = URLResolution.Base(documentURL) }
+                parts = documentParts!
+            } else {
+                if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
+                parts = lastContentBase!.parts
+            }
             func resolved(_ text: WireText?) -> WireText? {
                 guard var text, text.type != .text else { return text }
                 text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: parts)
