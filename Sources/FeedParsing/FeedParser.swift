@@ -17,9 +17,9 @@ public struct NotAFeedError: Error, Sendable, CustomStringConvertible {
 /// The pipeline for XML formats, in order: character encoding (``InputDecoder``: BOM, HTTP
 /// charset, XML declaration and their lies → UTF-8), a byte-level repair pass
 /// (``XMLRepair``: undeclared HTML entities, bare `&`, no entity expansion), a streaming read
-/// with libxml2's `xmlTextReader` (re-read by a recovering tree parse only when the document
-/// turns out to be ill-formed), and the adapter that resolves URLs and dates. JSON Feed is
-/// read with `JSONSerialization`.
+/// with libxml2's SAX2 push parser (``XMLStreamParser``, no tree; re-read by a recovering tree
+/// parse only when the document turns out to be ill-formed), and the adapter that resolves
+/// URLs and dates. JSON Feed is read with `JSONSerialization`.
 public enum FeedParser {
     /// Parsing options. The defaults suit feeds of German public bodies.
     public struct Options: Sendable {

@@ -21,7 +21,8 @@ enum FeedNamespace {
 }
 
 /// The streaming parser for the XML feed formats (RSS 0.9x/1.0/2.0, Atom 0.3/1.0): one pass
-/// over ``XMLPullReader`` events into a ``WireFeed``.
+/// over the events of ``XMLStreamParser`` (or of an ``XMLPullReader``: the recovering re-read
+/// and the charsets the repair pass cannot handle) into a ``WireFeed``.
 ///
 /// Elements are recognized by namespace family and local name in the context of their
 /// nearest container (channel/feed, item/entry, Atom person, media:group). Unknown elements
