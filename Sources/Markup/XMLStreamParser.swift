@@ -43,7 +43,9 @@ public struct XMLStreamOutcome: Sendable {
     /// True when the parse stopped at a well-formedness error (or an input it could not
     /// decode) before the end of the document: the events up to there were delivered.
     public var failed: Bool
-    /// libxml2's diagnostics, at most ``XMLPullOptions/maxDiagnostics``.
+    /// libxml2's diagnostics, at most ``XMLPullOptions/maxDiagnostics``, up to and including
+    /// the first well-formedness error (the reader's may go on with the errors libxml2
+    /// recovered from in the rest of its read-ahead).
     public var diagnostics: [String]
 }
 
@@ -390,7 +392,12 @@ private let streamError: xmlStructuredErrorFunc = { userData, error in
     guard let opaque = context.pointee._private else { return }
     let state = Unmanaged<XMLStreamState>.fromOpaque(opaque).takeUnretainedValue()
     guard !state.stopped else { return }
+    // libxml2 marks the document ill-formed after reporting the error that makes it so: an
+    // error that finds it marked comes after the first well-formedness error, where the run
+    // ended (the diagnostics end with that error, whatever libxml2 recovers from later).
+    if context.pointee.wellFormed == 0 {
+        state.fail()
+        return
+    }
     state.sink.add(error)
-    // The first well-formedness error ends the run (the diagnostics end with it).
-    if context.pointee.wellFormed == 0 { state.fail() }
 }

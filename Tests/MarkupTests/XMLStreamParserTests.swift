@@ -56,6 +56,11 @@ import TestSupport
     }
 
     static func readerEvents(_ bytes: [UInt8], options: XMLPullOptions = XMLPullOptions()) -> ([Event], Bool) {
+        let (events, failed, _) = readerRun(bytes, options: options)
+        return (events, failed)
+    }
+
+    static func readerRun(_ bytes: [UInt8], options: XMLPullOptions = XMLPullOptions()) -> ([Event], Bool, [String]) {
         let reader = XMLPullReader(bytes: bytes, options: options)
         var events: [Event] = []
         while let event = reader.next() {
@@ -66,7 +71,7 @@ import TestSupport
             case .entityReference: break
             }
         }
-        return (events, reader.failed)
+        return (events, reader.failed, reader.diagnostics)
     }
 
     static let pieces = [
@@ -102,7 +107,7 @@ import TestSupport
             let text = Self.document(&random)
             let bytes = Array(text.utf8)
             let (stream, outcome) = Self.streamEvents(bytes)
-            let (pulled, readerFailed) = Self.readerEvents(bytes)
+            let (pulled, readerFailed, readerDiagnostics) = Self.readerRun(bytes)
             #expect(outcome.failed == readerFailed, "\(text)")
             if !readerFailed {
                 wellFormed += 1
@@ -113,6 +118,9 @@ import TestSupport
                 let shared = pulled.dropLast()
                 #expect(Array(stream.prefix(shared.count)) == Array(shared), "\(text)\n\(stream)\n\(pulled)")
                 #expect(!outcome.diagnostics.isEmpty)
+                // The same parse reports the same errors; the stream's end with the first
+                // well-formedness error, the reader's go on to the end of its read-ahead.
+                #expect(readerDiagnostics.starts(with: outcome.diagnostics), "\(text)\n\(outcome.diagnostics)\n\(readerDiagnostics)")
             }
         }
         // Both kinds must be common, or this test checks little.
