@@ -108,7 +108,7 @@ let package = Package(
             name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport", swiftSettings: settings),
 
-        .testTarget(name: "MarkupTests", dependencies: ["Markup"], swiftSettings: settings),
+        .testTarget(name: "MarkupTests", dependencies: ["Markup", "TestSupport"], swiftSettings: settings),
         .testTarget(name: "ConfigTests", dependencies: ["Config", "FeedModel"], swiftSettings: settings),
         .testTarget(
             name: "FetchingTests",

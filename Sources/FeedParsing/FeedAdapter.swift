@@ -26,9 +26,17 @@ enum FeedAdapter {
             if value == nil, warnings.count < 50 { warnings.append("unparsable date: \(raw.prefix(60))") }
             return value
         }
+        // The parts of the fallback base, computed once (most URLs of a feed have no xml:base).
+        var fallbackParts: (url: URL, parts: URLResolution.Base)?
         func url(_ wireURL: WireURL?, fallback: URL?) -> URL? {
             guard let wireURL else { return nil }
-            return HTMLText.resolveURL(wireURL.raw, base: wireURL.base ?? fallback)
+            guard wireURL.base == nil, let fallback else {
+                return HTMLText.resolveURL(wireURL.raw, base: wireURL.base ?? fallback)
+            }
+            if fallbackParts == nil || fallbackParts!.url != fallback {
+                fallbackParts = (fallback, URLResolution.Base(fallback))
+            }
+            return HTMLText.resolveURL(wireURL.raw, base: fallback, simpleBase: fallbackParts!.parts)
         }
         let feedLink = url(wire.link ?? wire.alternateLink, fallback: documentURL)
         let fallbackBase = documentURL ?? feedLink.flatMap { $0.scheme == nil ? nil : $0 }
@@ -46,8 +54,8 @@ enum FeedAdapter {
         wire.entries = []
         feed.entries.reserveCapacity(items.count)
         for index in items.indices {
-            let item = items[index]
-            items[index] = WireEntry()
+            var item = WireEntry()
+            swap(&item, &items[index])  // moved out, not copied
             var entry = FeedEntry()
             entry.id = (item.id ?? item.guid).map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 }
             entry.title = item.title.map(plainTitle)
@@ -65,10 +73,10 @@ enum FeedAdapter {
             let contentBase = item.contentBase ?? fallbackBase
             entry.summary = item.summary.map { text(of: $0, base: contentBase, resolved: item.urlsResolved) }
             entry.content = item.content.map { text(of: $0, base: contentBase, resolved: item.urlsResolved) }
-            var enclosures = item.enclosures.compactMap { enclosure(of: $0, fallback: fallbackBase) }
+            var enclosures = item.enclosures.compactMap { enclosure(of: $0, url: url($0.url, fallback: fallbackBase)) }
             if enclosures.isEmpty {
                 // Media RSS: media:content counts as an enclosure when there is no real one.
-                enclosures = item.mediaContents.compactMap { enclosure(of: $0, fallback: fallbackBase) }
+                enclosures = item.mediaContents.compactMap { enclosure(of: $0, url: url($0.url, fallback: fallbackBase)) }
             }
             entry.enclosures = enclosures
             entry.categories = item.categories.map(HTMLText.collapseWhitespace).filter { !$0.isEmpty }
@@ -98,8 +106,9 @@ enum FeedAdapter {
         }
     }
 
-    private static func enclosure(of wire: WireEnclosure, fallback: URL?) -> Enclosure? {
-        guard let url = HTMLText.resolveURL(wire.url.raw, base: wire.url.base ?? fallback) else { return nil }
+    /// `url`: `wire.url` resolved (nil: no enclosure).
+    private static func enclosure(of wire: WireEnclosure, url: URL?) -> Enclosure? {
+        guard let url else { return nil }
         let type = wire.type.map(HTMLText.trimmed).flatMap { $0.isEmpty ? nil : $0 }
         let length = wire.length.flatMap { Int64(HTMLText.trimmed($0)) }.flatMap { $0 >= 0 ? $0 : nil }
         return Enclosure(url: url, type: type, length: length)

@@ -17,9 +17,9 @@ public struct NotAFeedError: Error, Sendable, CustomStringConvertible {
 /// The pipeline for XML formats, in order: character encoding (``InputDecoder``: BOM, HTTP
 /// charset, XML declaration and their lies → UTF-8), a byte-level repair pass
 /// (``XMLRepair``: undeclared HTML entities, bare `&`, no entity expansion), a streaming read
-/// with libxml2's `xmlTextReader` (re-read by a recovering tree parse only when the document
-/// turns out to be ill-formed), and the adapter that resolves URLs and dates. JSON Feed is
-/// read with `JSONSerialization`.
+/// with libxml2's SAX2 push parser (``XMLStreamParser``, no tree; re-read by a recovering tree
+/// parse only when the document turns out to be ill-formed), and the adapter that resolves
+/// URLs and dates. JSON Feed is read with `JSONSerialization`.
 public enum FeedParser {
     /// Parsing options. The defaults suit feeds of German public bodies.
     public struct Options: Sendable {
@@ -88,25 +88,31 @@ public enum FeedParser {
         // rare recovering re-read repeats the (deterministic, cheap) repair in full.
         func document() -> [UInt8] { repairs ? XMLRepair.repair(decoded.bytes).bytes : decoded.bytes }
         var readerOptions = XMLPullOptions(encoding: decoded.encoding, baseURL: url?.absoluteString)
-        let streaming: XMLPullReader
-        var repairStream: XMLRepairStream?
+        var wire: WireFeed?
+        var notAFeed: String?
+        let failed: Bool
+        let diagnostics: [String]
         if repairs {
+            // SAX2 over the streamed repair: no tree, strings only for what the feed keeps.
             let stream = XMLRepairStream(decoded.bytes)
-            repairStream = stream
-            streaming = XMLPullReader(streamingFrom: stream.read(into:), options: readerOptions)
-        } else {
-            streaming = XMLPullReader(bytes: decoded.bytes, options: readerOptions)
-        }
-        var (wire, notAFeed) = XMLFeedParser.parse(streaming, documentURL: url, maxTextLength: options.maxTextLength)
-        if let repair = repairStream?.finish() {
+            let outcome: XMLStreamOutcome
+            (wire, notAFeed, outcome) = XMLFeedParser.parse(
+                streamingFrom: stream.read(into:), options: readerOptions, documentURL: url,
+                maxTextLength: options.maxTextLength)
+            (failed, diagnostics) = (outcome.failed, outcome.diagnostics)
+            let repair = stream.finish()
             warnings += repair.warnings
             bozo = bozo || repair.bozo
+        } else {
+            let streaming = XMLPullReader(bytes: decoded.bytes, options: readerOptions)
+            (wire, notAFeed) = XMLFeedParser.parse(streaming, documentURL: url, maxTextLength: options.maxTextLength)
+            (failed, diagnostics) = (streaming.failed, streaming.diagnostics)
         }
-        if streaming.failed, notAFeed == nil {
-            // Ill-formed: libxml2's reader stops at the first error. Read again, recovering.
+        if failed, notAFeed == nil {
+            // Ill-formed: the streaming read stops at the first error. Read again, recovering.
             bozo = true
             warnings.append("not well-formed XML; recovered what could be read")
-            warnings += streaming.diagnostics
+            warnings += diagnostics
             readerOptions.mode = .recoveringTree
             let recovering = XMLPullReader(bytes: document(), options: readerOptions)
             let (recovered, recoveredNotAFeed) = XMLFeedParser.parse(

@@ -101,7 +101,13 @@ enum HTMLText {
         // An "&" byte in a text of plain scalars is an "&" Character; only other texts need
         // Foundation's (composed-character) search.
         var copy = text
-        guard copy.withUTF8({ $0.contains(0x26) && (isPlainScalarText($0) || text.contains("&")) }) else { return text }
+        guard copy.withUTF8({ $0.contains(0x26) && !onlyBareAmpersands($0) && (isPlainScalarText($0) || text.contains("&")) })
+        else { return text }
+        return decodeEntitiesByScalar(text)
+    }
+
+    /// The reference algorithm of ``decodeEntities(_:)``, by scalar (also its general path).
+    static func decodeEntitiesByScalar(_ text: String) -> String {
         var out = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
         var i = 0
@@ -144,6 +150,21 @@ enum HTMLText {
             }
         }
         return String(out)
+    }
+
+    /// True when every `&` byte is followed by ASCII white space, `&`, `;` or nothing: then no
+    /// `&` starts a reference ``decodeEntities(_:)`` decodes (its scan ends at the next scalar).
+    static func onlyBareAmpersands(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = b.count
+        var i = 0
+        while i < n {
+            if b[i] == 0x26, i + 1 < n {
+                let next = b[i + 1]
+                guard isASCIISpace(next) || next == 0x26 || next == 0x3B else { return false }
+            }
+            i += 1
+        }
+        return true
     }
 
     /// White space runs (Unicode white space, by `Character`) collapsed to one space, leading
@@ -250,6 +271,19 @@ enum HTMLText {
     /// `CharacterSet.whitespacesAndNewlines`). Works on scalars; the common case (nothing to
     /// trim) returns the string itself.
     static func trimmed(_ text: String) -> String {
+        // An ASCII first and last byte is the first and last scalar: when neither is white
+        // space there is nothing to trim (the common case), without the Unicode property lookup.
+        let utf8 = text.utf8
+        if let first = utf8.first, let last = utf8.last, first < 0x80, last < 0x80, !isASCIISpace(first),
+            !isASCIISpace(last)
+        {
+            return text
+        }
+        return trimmedByScalar(text)
+    }
+
+    /// The reference algorithm of ``trimmed(_:)``, by scalar (also its general path).
+    static func trimmedByScalar(_ text: String) -> String {
         let scalars = text.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return text }
         if !first.properties.isWhitespace, !last.properties.isWhitespace { return text }
@@ -298,16 +332,32 @@ enum HTMLText {
         guard utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 }) else { return text }
         var out: [UInt8] = []
         out.reserveCapacity(utf8.count + utf8.count / 8)
-        for byte in utf8 {
-            switch byte {
-            case 0x26: out.append(contentsOf: "&amp;".utf8)
-            case 0x3C: out.append(contentsOf: "&lt;".utf8)
-            case 0x3E: out.append(contentsOf: "&gt;".utf8)
-            case 0x22: out.append(contentsOf: "&quot;".utf8)
-            default: out.append(byte)
-            }
-        }
+        appendEscaped(utf8, to: &out)
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends the UTF-8 `bytes` to `out` with `&`, `<`, `>` and `"` as entity references
+    /// (the bytes of ``escape(_:)``), copying the runs between them whole.
+    static func appendEscaped<Bytes: Collection<UInt8>>(_ bytes: Bytes, to out: inout [UInt8]) {
+        var runStart = bytes.startIndex
+        var index = runStart
+        while index != bytes.endIndex {
+            let replacement: StaticString
+            switch bytes[index] {
+            case 0x26: replacement = "&amp;"
+            case 0x3C: replacement = "&lt;"
+            case 0x3E: replacement = "&gt;"
+            case 0x22: replacement = "&quot;"
+            default:
+                bytes.formIndex(after: &index)
+                continue
+            }
+            out.append(contentsOf: bytes[runStart..<index])
+            out.append(contentsOf: UnsafeBufferPointer(start: replacement.utf8Start, count: replacement.utf8CodeUnitCount))
+            bytes.formIndex(after: &index)
+            runStart = index
+        }
+        out.append(contentsOf: bytes[runStart..<index])
     }
 
     /// Splits an RSS `author` value: `mail@x (Name)`, `Name <mail@x>`, `mail@x`, `Name`.
@@ -334,11 +384,13 @@ enum HTMLText {
 
     /// A URL from a feed value, resolved against `base`; spaces and non-ASCII characters are
     /// percent-encoded first.
-    static func resolveURL(_ raw: String, base: URL?) -> URL? {
+    /// `simpleBase`, when given, is `URLResolution.Base(base)` computed once by a caller that
+    /// resolves many values against the same base.
+    static func resolveURL(_ raw: String, base: URL?, simpleBase: URLResolution.Base? = nil) -> URL? {
         // Fast path, the common case: nothing to trim or encode, and the value is an absolute
         // http(s) URL or a plain relative path that RFC 3986 merging resolves by concatenation
         // (see ``URLResolution``). The result is what Foundation's resolution yields.
-        if let simple = URLResolution.resolved(raw, base: base.map { URLResolution.Base($0) }) {
+        if let simple = URLResolution.resolved(raw, base: simpleBase ?? base.map { URLResolution.Base($0) }) {
             return URL(string: simple)
         }
         var text = raw.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -393,10 +445,9 @@ enum HTMLText {
             return true
         }
         while i < n {
-            guard bytes[i] == 0x3D else {  // "="
-                i += 1
-                continue
-            }
+            // The next "=" (memchr: the fragment is mostly text without one).
+            guard let found = memchr(bytes.baseAddress! + i, 0x3D, n - i) else { break }
+            i = UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
             var nameEnd = i
             while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
             var nameStart = nameEnd

@@ -21,7 +21,8 @@ enum FeedNamespace {
 }
 
 /// The streaming parser for the XML feed formats (RSS 0.9x/1.0/2.0, Atom 0.3/1.0): one pass
-/// over ``XMLPullReader`` events into a ``WireFeed``.
+/// over the events of ``XMLStreamParser`` (or of an ``XMLPullReader``: the recovering re-read
+/// and the charsets the repair pass cannot handle) into a ``WireFeed``.
 ///
 /// Elements are recognized by namespace family and local name in the context of their
 /// nearest container (channel/feed, item/entry, Atom person, media:group). Unknown elements
@@ -49,23 +50,40 @@ struct XMLFeedParser {
         var base: URL?
         var type: TextContent.Kind
         var unwrapDiv: Bool
-        var text = ""
-        /// The serialization of the captured content, built only once a child element
+        /// The plain text (UTF-8): every run of character data kept, as it came.
+        var text: [UInt8] = []
+        /// The serialization of the captured content (UTF-8), built only once a child element
         /// appears (see ``markupValue``): most captures are plain text.
-        var markup = ""
+        var markup: [UInt8] = []
         var hasElements = false
         var names: [String?] = []
         var maxLength: Int
+        /// Whether the current run of character data is kept: decided at its first piece (a
+        /// run is kept whole when the text was shorter than `maxLength` where it began).
+        var runKept = false
+
+        /// The captured text.
+        var textValue: String { String(decoding: text, as: UTF8.self) }
 
         /// The captured content as markup: text escaped, child elements serialized.
-        var markupValue: String { hasElements ? markup : HTMLText.escape(text) }
+        var markupValue: String {
+            if hasElements { return String(decoding: markup, as: UTF8.self) }
+            var escaped: [UInt8] = []
+            HTMLText.appendEscaped(text[...], to: &escaped)
+            return String(decoding: escaped, as: UTF8.self)
+        }
 
         mutating func start(_ e: XMLPullElement) {
-            if !hasElements { markup = HTMLText.escape(text) }
+            if !hasElements {
+                markup.removeAll()
+                HTMLText.appendEscaped(text[...], to: &markup)
+            }
             hasElements = true
-            if unwrapDiv, names.isEmpty, e.localName == "div", markup.allSatisfy(\.isWhitespace) {
+            if unwrapDiv, names.isEmpty, e.localName == "div",
+                String(decoding: markup, as: UTF8.self).allSatisfy(\.isWhitespace)
+            {
                 unwrapDiv = false
-                markup = ""
+                markup = []
                 names.append(nil)
                 return
             }
@@ -82,19 +100,33 @@ struct XMLFeedParser {
                 tag += ">"
                 names.append(name)
             }
-            if markup.utf8.count < maxLength { markup += tag }
+            if markup.count < maxLength { markup.append(contentsOf: tag.utf8) }
         }
 
         mutating func end() {
-            if let name = names.popLast(), let name, !name.isEmpty, markup.utf8.count < maxLength {
-                markup += "</" + name + ">"
+            if let name = names.popLast(), let name, !name.isEmpty, markup.count < maxLength {
+                markup.append(contentsOf: "</".utf8)
+                markup.append(contentsOf: name.utf8)
+                markup.append(0x3E)
             }
         }
 
+        /// One whole run of character data (a text event of ``XMLPullReader``).
         mutating func append(_ value: String) {
-            guard text.utf8.count < maxLength else { return }
-            text += value
-            if hasElements { markup += HTMLText.escape(value) }
+            guard text.count < maxLength else { return }
+            let start = text.count
+            text.append(contentsOf: value.utf8)
+            if hasElements { HTMLText.appendEscaped(text[start...], to: &markup) }
+        }
+
+        /// A piece of a run of character data (``XMLStreamParser``); a run is kept or dropped
+        /// whole, as ``append(_:)`` does with the run in one piece.
+        mutating func append(_ piece: XMLTextPiece, startsRun: Bool) {
+            if startsRun { runKept = text.count < maxLength }
+            guard runKept else { return }
+            let start = text.count
+            piece.append(to: &text)
+            if hasElements { HTMLText.appendEscaped(text[start...], to: &markup) }
         }
 
         static let voidElements: Set<String> = [
@@ -116,6 +148,8 @@ struct XMLFeedParser {
     var notAFeed: String?
     /// The last base HTML was resolved against, with its parts (see ``flushEntry()``).
     var lastContentBase: (url: URL, parts: URLResolution.Base)?
+    /// The parts of `documentURL` (the base of every entry without `xml:base`), computed once.
+    var documentParts: URLResolution.Base?
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -134,6 +168,38 @@ struct XMLFeedParser {
         return (parser.feed, parser.notAFeed)
     }
 
+    /// Parses the document `read` supplies with ``XMLStreamParser`` (SAX2, no tree); returns
+    /// the feed (nil and `notAFeed` when the root element is no feed) and the parser's outcome.
+    static func parse(
+        streamingFrom read: (UnsafeMutableRawBufferPointer) -> Int, options: XMLPullOptions, documentURL: URL?,
+        maxTextLength: Int
+    ) -> (WireFeed?, String?, XMLStreamOutcome) {
+        let sink = StreamSink(XMLFeedParser(documentURL: documentURL, maxTextLength: maxTextLength))
+        let outcome = XMLStreamParser.parse(streamingFrom: read, options: options, handler: sink)
+        sink.parser.finish()
+        return (sink.parser.feed, sink.parser.notAFeed, outcome)
+    }
+
+    /// Hands the events of an ``XMLStreamParser`` to the parser: elements are described only
+    /// when not skipped, text is copied only while captured.
+    final class StreamSink: XMLStreamHandler {
+        // Unchecked: only this object's methods touch `parser`, one at a time, on the parse's
+        // thread (libxml2 calls back synchronously); the dynamic check cost ~3 % of a parse.
+        @exclusivity(unchecked) var parser: XMLFeedParser
+
+        init(_ parser: XMLFeedParser) { self.parser = parser }
+
+        func startElement(_ element: () -> XMLPullElement) { parser.handleStart(element) }
+
+        func endElement() { parser.handleEnd() }
+
+        func characters(_ text: XMLTextPiece, startsRun: Bool) {
+            if parser.skipDepth == 0, parser.capture != nil { parser.capture!.append(text, startsRun: startsRun) }
+        }
+
+        var isDone: Bool { parser.notAFeed != nil }
+    }
+
     mutating func finish() {
         if entry != nil { flushEntry() }
         if var f = feed, f.language == nil, let rootLanguage {
@@ -145,39 +211,48 @@ struct XMLFeedParser {
     mutating func handle(_ event: XMLPullEvent) {
         switch event {
         case .startElement(let element):
-            if skipDepth > 0 {
-                skipDepth += 1
-            } else if capture != nil {
-                capture!.start(element)
-            } else {
-                start(element)
-            }
+            handleStart { element }
         case .endElement:
-            if skipDepth > 0 {
-                skipDepth -= 1
-            } else if capture != nil {
-                if capture!.names.isEmpty {
-                    let finished = capture!
-                    capture = nil
-                    assign(finished)
-                } else {
-                    capture!.end()
-                }
-            } else if let frame = frames.popLast() {
-                switch frame.role {
-                case .entry: flushEntry()
-                case .person:
-                    if let person, entry != nil, entry!.author == nil, person.name != nil || person.email != nil {
-                        entry!.author = person
-                    }
-                    person = nil
-                default: break
-                }
-            }
+            handleEnd()
         case .text(let text):
             if skipDepth == 0, capture != nil { capture!.append(text) }
         case .entityReference:
             break  // XMLRepair resolved or refused every declared entity before libxml2 saw it.
+        }
+    }
+
+    /// An element starts; `element` is only asked for when the element is not skipped.
+    mutating func handleStart(_ element: () -> XMLPullElement) {
+        if skipDepth > 0 {
+            skipDepth += 1
+        } else if capture != nil {
+            capture!.start(element())
+        } else {
+            start(element())
+        }
+    }
+
+    mutating func handleEnd() {
+        if skipDepth > 0 {
+            skipDepth -= 1
+        } else if capture != nil {
+            if capture!.names.isEmpty {
+                let finished = capture!
+                capture = nil
+                assign(finished)
+            } else {
+                capture!.end()
+            }
+        } else if let frame = frames.popLast() {
+            switch frame.role {
+            case .entry: flushEntry()
+            case .person:
+                if let person, entry != nil, entry!.author == nil, person.name != nil || person.email != nil {
+                    entry!.author = person
+                }
+                person = nil
+            default: break
+            }
         }
     }
 
@@ -476,10 +551,10 @@ struct XMLFeedParser {
         if type == .xhtml {
             value = HTMLText.trimmed(capture.markupValue)
         } else if capture.hasElements {
-            value = HTMLText.trimmed(capture.markup)
+            value = HTMLText.trimmed(String(decoding: capture.markup, as: UTF8.self))
             if type == .text { type = .html }
         } else {
-            value = HTMLText.trimmed(capture.text)
+            value = HTMLText.trimmed(capture.textValue)
         }
         if type == .text, capture.leaf == .title || capture.leaf == .feedTitle,
             family(capture.element.namespaceURI) == .rss, feed?.format != .atom10, feed?.format != .atom03,
@@ -539,8 +614,7 @@ struct XMLFeedParser {
     }
 
     private mutating func flushEntry() {
-        guard var finished = entry else { return }
-        entry = nil
+        guard var finished = entry.take() else { return }  // moved out, not copied
         person = nil
         // With a document URL the adapter's base for HTML is known now (`contentBase ??
         // documentURL`): resolve here, so the raw HTML is dropped at once instead of living
@@ -548,13 +622,22 @@ struct XMLFeedParser {
         if let documentURL {
             let base = finished.contentBase ?? documentURL
             // The parts of the base, computed once per distinct base (most entries share one).
-            if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
-            for keyPath in [\WireEntry.summary, \WireEntry.content] {
-                guard var text = finished[keyPath: keyPath], text.type != .text else { continue }
-                finished[keyPath: keyPath] = nil
-                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: lastContentBase?.parts)
-                finished[keyPath: keyPath] = text
+            let parts: URLResolution.Base
+            if finished.contentBase == nil {
+                // The document URL: its parts once per parse.
+                if documentParts == nil { documentParts = URLResolution.Base(documentURL) }
+                parts = documentParts!
+            } else {
+                if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
+                parts = lastContentBase!.parts
             }
+            func resolved(_ text: WireText?) -> WireText? {
+                guard var text, text.type != .text else { return text }
+                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: parts)
+                return text
+            }
+            finished.summary = resolved(finished.summary.take())
+            finished.content = resolved(finished.content.take())
             finished.urlsResolved = true
             finished.contentBase = nil  // used for nothing else
         }

@@ -13,4 +13,22 @@ enum LibXML {
     static func ensureInitialized() {
         _ = initialized
     }
+
+    /// Runs `body` (synchronous libxml2 calls on this thread) with libxml2's per-thread error
+    /// channels pointed at `sink`: errors raised without a parser context (the encoding
+    /// converters' "input conversion failed due to input error, bytes …") are collected there
+    /// instead of going to stderr, and the unstructured messages (such as "xmlParseChunk:
+    /// encoder error", which the caller learns from a return code) are dropped. The previous
+    /// handlers are restored afterwards.
+    static func collectingErrors<T>(into sink: XMLPullErrorSink, _ body: () -> T) -> T {
+        let saved = herold_collectErrors(Unmanaged.passUnretained(sink).toOpaque(), xmlCollectThreadError)
+        defer { herold_restoreErrors(saved) }
+        // `sink` is kept alive by the caller for the duration of `body`.
+        return withExtendedLifetime(sink) { body() }
+    }
+}
+
+private let xmlCollectThreadError: xmlStructuredErrorFunc = { userData, error in
+    guard let userData else { return }
+    Unmanaged<XMLPullErrorSink>.fromOpaque(userData).takeUnretainedValue().add(error)
 }

@@ -66,8 +66,10 @@ public final class XMLPullReader {
             guard let context = xmlNewParserCtxt() else { break }
             context.pointee._private = sinkPointer
             context.pointee.sax.pointee.serror = xmlPullCollectParserError
-            document = xmlCtxtReadMemory(
-                context, buffer.baseAddress, Int32(bytes.count), options.baseURL, options.encoding, flags)
+            document = LibXML.collectingErrors(into: sink) {
+                xmlCtxtReadMemory(
+                    context, buffer.baseAddress, Int32(bytes.count), options.baseURL, options.encoding, flags)
+            }
             if context.pointee.wellFormed == 0 { failed = true }
             xmlFreeParserCtxt(context)
             if let document { reader = xmlReaderWalker(document) }
@@ -121,7 +123,8 @@ public final class XMLPullReader {
         }
         guard let reader, !finished else { return nil }
         while true {
-            let status = xmlTextReaderRead(reader)
+            // Errors without a parser context (character conversion) go to the diagnostics too.
+            let status = document == nil ? LibXML.collectingErrors(into: sink) { xmlTextReaderRead(reader) } : xmlTextReaderRead(reader)
             if status != 1 {
                 finished = true
                 if status < 0 { failed = true }
@@ -228,6 +231,12 @@ final class XMLPullErrorSink {
         let text = error.pointee.message.map { String(cString: $0) } ?? "error \(error.pointee.code)"
         let line = error.pointee.line
         messages.append("line \(line): " + text.trimmingSuffixNewlines())
+    }
+
+    /// A diagnostic of Herold's own, in the same form.
+    func add(line: Int, _ message: String) {
+        guard messages.count < limit else { return }
+        messages.append("line \(line): " + message)
     }
 }
 

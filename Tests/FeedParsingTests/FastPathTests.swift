@@ -141,6 +141,53 @@ import TestSupport
         }
     }
 
+    @Test func trimmedAgreesWithScalarAlgorithm() {
+        var random = Random(state: 13)
+        var fast = 0
+        let pieces = Self.textPieces + ["a", "Z", "x y", ".", "1"]
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...6, using: &random)).map { _ in pieces.randomElement(using: &random)! }
+                .joined()
+            if let first = text.utf8.first, let last = text.utf8.last, first < 0x80, last < 0x80,
+                !HTMLText.isASCIISpace(first), !HTMLText.isASCIISpace(last)
+            {
+                fast += 1
+            }
+            #expect(HTMLText.trimmed(text) == HTMLText.trimmedByScalar(text), "\(Array(text.unicodeScalars))")
+        }
+        #expect(fast > 1000)
+    }
+
+    @Test func decodeEntitiesAgreesWithScalarAlgorithm() {
+        var random = Random(state: 17)
+        let pieces = [
+            "&", "& ", "&&", "&;", "&amp;", "&auml;", "&#228;", "&#x1F600;", "&#150;", "&bogus;", "&\n", "&\t", "&\u{A0}",
+            "&\u{301}", "a", "ä", ";", " ", "#", "x", "\u{A0}", "Straße", "&#", "&a", "&nbsp;x",
+        ]
+        var bare = 0
+        for _ in 0..<20_000 {
+            let text = (0..<Int.random(in: 0...5, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            var copy = text
+            if copy.withUTF8({ $0.contains(0x26) && HTMLText.onlyBareAmpersands($0) }) { bare += 1 }
+            #expect(HTMLText.decodeEntities(text) == HTMLText.decodeEntitiesByScalar(text), "\(Array(text.unicodeScalars))")
+        }
+        #expect(bare > 1000)
+    }
+
+    @Test func appendEscapedAgreesWithCharacterReplacement() {
+        var random = Random(state: 19)
+        let pieces = ["&", "<", ">", "\"", "'", "a", "ä", "„", "👍🏽", " ", "&amp;"]
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...8, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let expected = text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
+            #expect(HTMLText.escape(text) == expected)
+            var out: [UInt8] = [0x78]
+            HTMLText.appendEscaped(Array(text.utf8)[...], to: &out)
+            #expect(out == [0x78] + Array(expected.utf8))
+        }
+    }
+
     /// The streamed repair hands libxml2 exactly the bytes of the whole-document repair, with
     /// the same warnings, whatever the read sizes; checked on the corpus and on mutants of it.
     @Test func streamedRepairEqualsWholeRepair() throws {

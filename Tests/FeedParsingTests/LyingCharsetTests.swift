@@ -26,3 +26,16 @@ import Testing
         #expect(feed.warnings.contains { $0.contains("mostly not UTF-8") }, "\(feed.warnings)")
     }
 }
+
+/// Bytes that the declared (exotic) charset cannot decode: libxml2's converter reported them on
+/// stderr; they are a bozo warning of the feed instead, and what precedes them is read.
+@Suite struct UndecodableInputTests {
+    @Test func undecodableBytesAreABozoWarning() throws {
+        let head = "<?xml version=\"1.0\" encoding=\"EUC-JP\"?><rss version=\"2.0\"><channel><title>A</title><item><title>"
+        let bytes = Array(head.utf8) + [0xA4, 0xA2, 0xFF, 0xFE] + Array("</title></item></channel></rss>".utf8)
+        let feed = try FeedParser.parse(bytes, url: nil)
+        #expect(feed.bozo)
+        #expect(feed.warnings.contains { $0.contains("conversion failed") }, "\(feed.warnings)")
+        #expect(feed.title == "A")
+    }
+}
