@@ -91,6 +91,8 @@ struct PagePipeline {
             let description = page.meta["og:description"] ?? page.meta["description"] ?? page.meta["twitter:description"]
             let lead = LeadRecovery(description: description).lead(body: body, roots: chosen.roots, blocks: blocks)
             blocks = lead + blocks
+            // Script-rendered pages: the declared article body when the DOM holds little of it.
+            if let declared = StructuredBody(objects: page.jsonLD).replacement(for: blocks) { blocks = declared }
         }
         let sanitizer = Sanitizer(baseURL: base, excluded: extraction.excluded)
         let rendered = BlockRenderer(sanitizer: sanitizer).render(blocks)
