@@ -95,17 +95,20 @@ enum Rules {
     /// article, in the languages of the sources: the heading and the short or link-heavy
     /// blocks under it are dropped. A prefix match counts ("mehr zum thema: energie").
     static let relatedSectionHeadings: [String] = [
-        "à découvrir", "à lire aussi", "à propos de l'auteur", "about the author", "ähnliche artikel",
-        "ähnliche beiträge", "ähnliche nachrichten", "articles similaires", "artículos relacionados",
-        "auch interessant", "das könnte dich auch interessieren", "das könnte sie auch interessieren", "dazu passend",
-        "explore further", "inne artykuły", "leggi anche", "lesen sie auch", "lesen sie mehr", "lire aussi",
-        "mehr zum thema", "more from", "more on this", "more stories", "noticias relacionadas", "notícias relacionadas",
-        "podobne artykuły", "read also", "read more", "recommended", "related articles", "related content",
-        "related coverage", "related posts", "related stories", "related topics", "schlagworte", "schlagwörter",
-        "see also", "sobre el autor", "tags", "temas relacionados", "themen im artikel", "über den autor",
-        "über die autorin", "veja também", "weitere artikel", "weitere meldungen", "weitere nachrichten",
-        "weitere themen", "weiterführende informationen", "weiterführende links", "you may also like", "zobacz także",
-        "zobacz też", "zum thema",
+        "à découvrir", "à lire aussi", "à lire également", "à propos de l'auteur", "about the author",
+        "ähnliche artikel", "ähnliche beiträge", "ähnliche nachrichten", "articles similaires",
+        "artículos relacionados", "auch interessant", "contenido relacionado", "das könnte dich auch interessieren",
+        "das könnte sie auch interessieren", "dazu passend", "empfohlene beiträge", "explore further", "inne artykuły",
+        "le puede interesar", "leggi anche", "lesen sie auch", "lesen sie mehr", "lire aussi", "mehr aus dem channel",
+        "mehr interessantes", "mehr themen", "mehr zum thema", "more from", "more on this", "more stories",
+        "more stories from", "noch mehr infos", "notícias relacionadas", "noticias relacionadas", "podobne artykuły",
+        "read also", "read more", "recommended", "related articles", "related content", "related coverage",
+        "related posts", "related stories", "related topics", "schlagworte", "schlagwörter", "schon gelesen",
+        "see also", "sobre el autor", "tags", "también te puede interesar", "te puede interesar", "temas relacionados",
+        "themen im artikel", "top-themen", "über den autor", "über die autorin", "veja também", "verwandte artikel",
+        "verwandte beiträge", "vous aimerez aussi", "weitere artikel", "weitere beiträge", "weitere meldungen",
+        "weitere nachrichten", "weitere themen", "weiterführende informationen", "weiterführende links",
+        "you may also like", "you might also like", "zobacz także", "zobacz też", "zum thema",
     ]
 
     /// Prefixes (lower-case) of short blocks that credit an image or name a source, not text.

@@ -172,4 +172,28 @@ struct RecallRuleTests {
         #expect(!text.contains("Über den Autor"))
         #expect(!text.contains("Anna Beispiel"))
     }
+
+    @Test("recommendation headings in German, Spanish and English open a dropped section; a heading that only starts alike stays")
+    func recommendationHeadings() throws {
+        for heading in ["Verwandte Beiträge", "Le puede interesar", "You might also like", "Mehr Themen:"] {
+            let page = """
+                <html><body><div class="article-body">\(Self.paragraphs)
+                <h3>\(heading)</h3><p><a href="/a">Radweg an der Gera wird gebaut</a></p>
+                <p><a href="/b">Neue Ampel am Markt</a></p></div></body></html>
+                """
+            let text = try text(page)
+            #expect(text.contains("mehr überdachte Haltestellen."), "\(heading)")
+            #expect(!text.contains(heading), "\(heading)")
+            #expect(!text.contains("Radweg an der Gera"), "\(heading)")
+        }
+        // Whole words only: "Mehr Themenvielfalt" is a section of the article, not a box.
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <h3>Mehr Themenvielfalt im Kreistag</h3><p>Neben dem Nahverkehr beriet der Kreistag auch über die Schulen.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Mehr Themenvielfalt im Kreistag"))
+        #expect(text.contains("beriet der Kreistag auch über die Schulen."))
+    }
 }
