@@ -171,6 +171,7 @@ struct BlockFilter {
                 }
             }
             if block.text.count <= 120, Self.isCredit(key) { continue }
+            if block.text.count <= Self.captionLength, Self.endsWithCredit(key) { continue }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -206,6 +207,29 @@ struct BlockFilter {
 
     static func isCredit(_ key: String) -> Bool {
         Rules.creditPrefixes.contains { key.hasPrefix($0) }
+    }
+
+    /// A block of at most this many characters that ends in a credit is an image caption.
+    static let captionLength = 250
+    /// The credit must start within this many characters of the block's end.
+    static let creditTail = 80
+
+    /// Whether a (lower-cased) block text ends in an image credit: `©`, or a word of
+    /// `Rules.creditTailWords` standing alone and followed by `:` or `©`, in its last
+    /// `creditTail` characters.
+    static func endsWithCredit(_ key: String) -> Bool {
+        let tail = key.suffix(creditTail)
+        if tail.contains("©") { return true }
+        for word in Rules.creditTailWords {
+            var searchStart = tail.startIndex
+            while let range = tail[searchStart...].range(of: word) {
+                searchStart = range.upperBound
+                if range.lowerBound > tail.startIndex, tail[tail.index(before: range.lowerBound)].isLetter { continue }
+                let rest = tail[range.upperBound...].drop { $0 == " " }
+                if rest.first == ":" || rest.first == "©" { return true }
+            }
+        }
+        return false
     }
 
     /// A list whose items are nearly all links is navigation, not text.

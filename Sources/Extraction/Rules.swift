@@ -117,6 +117,14 @@ enum Rules {
         "fotos:", "image:", "photo:", "photo credit", "picture:", "quelle:", "source:", "©",
     ]
 
+    /// Words (lower-case) that, followed by `:` or `©`, name an image's photographer or source:
+    /// a short block whose tail holds one ("… am Ufer. Foto: A. Muster", "(Credit: Grist)")
+    /// is an image caption, not article text. A `©` in the tail counts the same.
+    static let creditTailWords: [String] = [
+        "bild", "bildquelle", "credit", "credits", "crédit", "crédito", "crédits photos", "foto", "fotos", "image",
+        "photo", "photos",
+    ]
+
     /// Prefixes of dates that are page metadata rather than publication dates.
     static let footerDatePrefixes: [String] = [
         "aktualisiert", "last modified", "last updated", "letzte aktualisierung", "letzte änderung", "stand",

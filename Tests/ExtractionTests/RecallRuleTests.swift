@@ -196,4 +196,24 @@ struct RecallRuleTests {
         #expect(text.contains("Mehr Themenvielfalt im Kreistag"))
         #expect(text.contains("beriet der Kreistag auch über die Schulen."))
     }
+
+    @Test("a short caption that ends in a photo credit goes; a paragraph that names a photo in its text stays")
+    func captionCredits() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <div>Der neue Bus an der Haltestelle am Markt. Foto: Landratsamt/M. Muster</div>
+            <p>Die Linie 3 fährt künftig bis zum Bahnhof. (Credit: Verkehrsverbund)</p>
+            <p>Fahrgäste an der Haltestelle Rathaus. © Stadtwerke</p>
+            <p>Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen: Die Fotos werden im \
+            Sommer an den Haltestellen ausgestellt, eine Jury vergibt drei Preise.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Foto: Landratsamt"))
+        #expect(!text.contains("Credit: Verkehrsverbund"))
+        #expect(!text.contains("© Stadtwerke"))
+        // "Bilder einreichen:" and "Fotos werden" are no credits: the word must stand before the colon.
+        #expect(text.contains("Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen"))
+    }
 }
