@@ -96,25 +96,31 @@ enum Rules {
     /// blocks under it are dropped. A prefix match counts ("mehr zum thema: energie").
     static let relatedSectionHeadings: [String] = [
         "à découvrir", "à lire aussi", "à lire également", "à propos de l'auteur", "about the author",
-        "ähnliche artikel", "ähnliche beiträge", "ähnliche nachrichten", "articles similaires",
-        "artículos relacionados", "auch interessant", "contenido relacionado", "das könnte dich auch interessieren",
-        "das könnte sie auch interessieren", "dazu passend", "empfohlene beiträge", "explore further", "inne artykuły",
-        "le puede interesar", "leggi anche", "lesen sie auch", "lesen sie mehr", "lire aussi", "mehr aus dem channel",
-        "mehr interessantes", "mehr themen", "mehr zum thema", "more from", "more on this", "more stories",
-        "more stories from", "noch mehr infos", "notícias relacionadas", "noticias relacionadas", "podobne artykuły",
+        "ähnliche artikel", "ähnliche beiträge", "ähnliche nachrichten", "aktuelle berichte aus dieser kategorie",
+        "articles similaires", "artículos relacionados", "artikel und videos zum thema", "auch interessant",
+        "audios et vidéos sur le sujet", "contenido relacionado", "czytaj także", "czytaj też",
+        "das könnte dich auch interessieren", "das könnte sie auch interessieren",
+        "das thema könnte dich auch interessieren", "dazu passend", "empfohlene beiträge", "explore further",
+        "inne artykuły", "le puede interesar", "leggi anche", "les plus lus", "lesen sie auch", "lesen sie mehr",
+        "lire aussi", "lo más leído", "lo más visto", "lue seuraavaksi", "más noticias", "mehr aus dem channel",
+        "mehr interessantes", "mehr themen", "mehr zum thema", "meist gelesen", "meist-diskutiert", "meistgelesen",
+        "more from", "more on this", "more stories", "more stories from", "most popular", "most read",
+        "noch mehr infos", "notas relacionadas", "notícias relacionadas", "noticias relacionadas", "podobne artykuły",
         "read also", "read more", "recommended", "related articles", "related content", "related coverage",
         "related posts", "related stories", "related topics", "schlagworte", "schlagwörter", "schon gelesen",
         "see also", "sobre el autor", "tags", "también te puede interesar", "te puede interesar", "temas relacionados",
-        "themen im artikel", "top-themen", "über den autor", "über die autorin", "veja também", "verwandte artikel",
-        "verwandte beiträge", "vous aimerez aussi", "weitere artikel", "weitere beiträge", "weitere meldungen",
-        "weitere nachrichten", "weitere themen", "weiterführende informationen", "weiterführende links",
-        "you may also like", "you might also like", "zobacz także", "zobacz też", "zum thema",
+        "themen im artikel", "top themen", "top-themen", "über den autor", "über die autorin", "vea también",
+        "veja também", "verwandte artikel", "verwandte beiträge", "vous aimerez aussi", "weitere artikel",
+        "weitere beiträge", "weitere meldungen", "weitere nachrichten", "weitere themen",
+        "weiterführende informationen", "weiterführende links", "you may also like", "you might also like",
+        "zobacz także", "zobacz też", "zum thema", "zum weiterlesen",
     ]
 
     /// Prefixes (lower-case) of short blocks that credit an image or name a source, not text.
     static let creditPrefixes: [String] = [
-        "abbildung:", "bild:", "bildquelle:", "copyright", "credit:", "crédito:", "crédit photo", "foto:",
-        "fotos:", "image:", "photo:", "photo credit", "picture:", "quelle:", "source:", "©",
+        "abbildung:", "beitragsbild:", "bild:", "bildnachweis", "bildquelle:", "copyright", "credit:", "crédito:",
+        "crédit photo", "foto:", "fotos:", "image:", "photo source:", "photo:", "photo credit", "picture:", "quelle:",
+        "source:", "titelbild:", "©",
     ]
 
     /// Words (lower-case) that, followed by `:` or `©`, name an image's photographer or source:

@@ -175,7 +175,10 @@ struct RecallRuleTests {
 
     @Test("recommendation headings in German, Spanish and English open a dropped section; a heading that only starts alike stays")
     func recommendationHeadings() throws {
-        for heading in ["Verwandte Beiträge", "Le puede interesar", "You might also like", "Mehr Themen:"] {
+        for heading in [
+            "Verwandte Beiträge", "Le puede interesar", "You might also like", "Mehr Themen:", "Lo más leído", "Meistgelesen",
+            "Czytaj też",
+        ] {
             let page = """
                 <html><body><div class="article-body">\(Self.paragraphs)
                 <h3>\(heading)</h3><p><a href="/a">Radweg an der Gera wird gebaut</a></p>
@@ -204,6 +207,7 @@ struct RecallRuleTests {
             <div>Der neue Bus an der Haltestelle am Markt. Foto: Landratsamt/M. Muster</div>
             <p>Die Linie 3 fährt künftig bis zum Bahnhof. (Credit: Verkehrsverbund)</p>
             <p>Fahrgäste an der Haltestelle Rathaus. © Stadtwerke</p>
+            <p>Titelbild: Busbahnhof am Abend, Archiv</p>
             <p>Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen: Die Fotos werden im \
             Sommer an den Haltestellen ausgestellt, eine Jury vergibt drei Preise.</p>
             </div></body></html>
@@ -213,6 +217,7 @@ struct RecallRuleTests {
         #expect(!text.contains("Foto: Landratsamt"))
         #expect(!text.contains("Credit: Verkehrsverbund"))
         #expect(!text.contains("© Stadtwerke"))
+        #expect(!text.contains("Titelbild:"))
         // "Bilder einreichen:" and "Fotos werden" are no credits: the word must stand before the colon.
         #expect(text.contains("Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen"))
     }
