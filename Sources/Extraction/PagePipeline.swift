@@ -172,6 +172,7 @@ struct BlockFilter {
             }
             if block.text.count <= 120, Self.isCredit(key) { continue }
             if block.text.count <= Self.captionLength, Self.endsWithCredit(key) { continue }
+            if block.text.count <= Self.callToActionLength, Self.isCallToAction(key) { continue }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -213,6 +214,28 @@ struct BlockFilter {
     static let captionLength = 250
     /// The credit must start within this many characters of the block's end.
     static let creditTail = 80
+
+    /// A call to action is at most this many characters long.
+    static let callToActionLength = 300
+
+    /// Whether a (lower-cased) block text asks the reader to subscribe, follow or register
+    /// on a channel: a phrase of `Rules.callToActionVerbs` and one of `Rules.callToActionChannels`.
+    static func isCallToAction(_ key: String) -> Bool {
+        Rules.callToActionVerbs.contains { containsWord(key, $0) }
+            && Rules.callToActionChannels.contains { containsWord(key, $0) }
+    }
+
+    /// Whether `phrase` occurs in `text` with no letter directly before or after it.
+    static func containsWord(_ text: String, _ phrase: String) -> Bool {
+        var searchStart = text.startIndex
+        while let range = text[searchStart...].range(of: phrase) {
+            searchStart = range.upperBound
+            if range.lowerBound > text.startIndex, text[text.index(before: range.lowerBound)].isLetter { continue }
+            if range.upperBound < text.endIndex, text[range.upperBound].isLetter { continue }
+            return true
+        }
+        return false
+    }
 
     /// Whether a (lower-cased) block text ends in an image credit: `©`, or a word of
     /// `Rules.creditTailWords` standing alone and followed by `:` or `©`, in its last

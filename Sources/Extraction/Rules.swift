@@ -131,6 +131,22 @@ enum Rules {
         "photo", "photos",
     ]
 
+    /// A short block that holds a phrase of each of these two tables asks the reader to
+    /// subscribe, follow or register ("Subscribe to our newsletter", "Síguenos en Telegram",
+    /// "Bitte registrieren Sie sich und halten Sie sich an unsere Netiquette"): the site talking,
+    /// not the article. Whole words, lower-case.
+    static let callToActionVerbs: [String] = [
+        "abonnez", "abonniere", "abonnieren", "folge uns", "folgen sie uns", "follow me", "follow us",
+        "melde dich", "melden sie sich", "registrieren sie sich", "sign up", "signing up", "siguenos", "síguenos",
+        "subscribe", "subscriber", "subscribers", "subscription", "suscribete", "suscríbete", "suscribirse",
+    ]
+
+    /// The channels of a call to action (see `callToActionVerbs`).
+    static let callToActionChannels: [String] = [
+        "facebook", "full story", "inbox", "instagram", "netiquette", "newsletter", "newsletters", "posteingang",
+        "telegram", "twitter", "whatsapp", "youtube",
+    ]
+
     /// Prefixes of dates that are page metadata rather than publication dates.
     static let footerDatePrefixes: [String] = [
         "aktualisiert", "last modified", "last updated", "letzte aktualisierung", "letzte änderung", "stand",

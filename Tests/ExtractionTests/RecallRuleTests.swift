@@ -221,4 +221,21 @@ struct RecallRuleTests {
         // "Bilder einreichen:" and "Fotos werden" are no credits: the word must stand before the colon.
         #expect(text.contains("Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen"))
     }
+
+    @Test("a short call to subscribe or follow on a channel goes; article text about a newsletter or an app stays")
+    func callsToAction() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <p>Never miss the latest news: sign up to our newsletter today!</p>
+            <p>Síguenos en Telegram, Instagram y Twitter para recibir todas nuestras actualizaciones.</p>
+            <p>Der Verkehrsverbund informiert in einem Newsletter über Fahrplanänderungen und baut seine App aus.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("sign up to our newsletter"))
+        #expect(!text.contains("Síguenos en Telegram"))
+        // A channel without a call to the reader is reporting.
+        #expect(text.contains("Der Verkehrsverbund informiert in einem Newsletter"))
+    }
 }
