@@ -238,4 +238,22 @@ struct RecallRuleTests {
         // A channel without a call to the reader is reporting.
         #expect(text.contains("Der Verkehrsverbund informiert in einem Newsletter"))
     }
+
+    @Test("ruby annotations (furigana in <rt>) are left out; the annotated text stays in one paragraph")
+    func rubyAnnotations() throws {
+        let page = """
+            <html><body><article><h1>ニュース</h1>
+            <p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>をなくすための\
+            <ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、たたいたり蹴ったりする体罰を禁止することになりました。\
+            児童相談所などが子どもを守る仕組みも強くなります。</p>
+            <p>新しい法律は来年の四月から始まります。親に専門家が子どもの育て方を教えることも決まりました。</p>
+            </article></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、"))
+        #expect(!text.contains("ぎゃくたい"))
+        #expect(!text.contains("ほうりつ"))
+        // The reading aid does not split the paragraph: one blank-line break between the two.
+        #expect(text.components(separatedBy: "\n\n").count == 2)
+    }
 }
