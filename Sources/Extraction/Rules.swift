@@ -80,15 +80,16 @@ enum Rules {
 
     /// Whole-block texts (lower-cased, trimmed of punctuation) that are template, never article.
     static let boilerplatePhrases: Set<String> = [
-        "advertisement", "alle meldungen", "alle pressemitteilungen", "anzeige", "artikel bewerten",
-        "artikel drucken", "artikel teilen", "back", "back to top", "bild vergrößern", "comments are closed",
-        "diese seite teilen", "diesen artikel teilen", "drucken", "drukuj", "facebook", "imprimer", "instagram",
-        "kommentare", "kommentare geschlossen", "kommentare schreiben", "kommentieren", "leave a comment",
-        "leave a reply", "mehr", "mehr erfahren", "nach oben", "permalink", "pinnen", "print", "read more",
-        "rezept drucken", "seite drucken", "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this",
-        "share this article", "sie sind hier", "skip to content", "skip to main content", "teilen", "to top", "top",
-        "twitter", "weiterlesen", "whatsapp", "zum seitenanfang", "zum seiteninhalt", "zur hauptnavigation",
-        "zur startseite", "zurück", "zurück zur übersicht",
+        "advertisement", "alle meldungen", "alle pressemitteilungen", "anzeige", "artikel bewerten", "artikel drucken",
+        "artikel teilen", "back", "back to top", "bild vergrößern", "categories", "comments are closed", "contents",
+        "diese seite teilen", "diesen artikel teilen", "drucken", "drukuj", "facebook", "imprimer",
+        "inhaltsverzeichnis", "instagram", "kategorien", "kommentare", "kommentare geschlossen", "kommentare schreiben",
+        "kommentieren", "kontakt", "leave a comment", "leave a reply", "loading", "mehr", "mehr erfahren", "nach oben",
+        "permalink", "pinnen", "print", "quellen ausblenden", "read more", "rezept drucken", "schreibe einen kommentar",
+        "seite drucken", "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this", "share this article",
+        "sie sind hier", "skip to content", "skip to main content", "table of contents", "teilen", "to top", "top",
+        "twitter", "view this post on instagram", "weiterlesen", "whatsapp", "zum seitenanfang", "zum seiteninhalt",
+        "zur hauptnavigation", "zur startseite", "zurück", "zurück zur übersicht",
     ]
 
     /// Headings (phrase keys) that open a related-content, tag or author box after the

@@ -256,4 +256,21 @@ struct RecallRuleTests {
         // The reading aid does not split the paragraph: one blank-line break between the two.
         #expect(text.components(separatedBy: "\n\n").count == 2)
     }
+
+    @Test("template labels (table of contents, categories, contact) go as whole blocks; a heading that contains such a word stays")
+    func templateLabels() throws {
+        let page = """
+            <html><body><div class="article-body"><h2>Inhaltsverzeichnis</h2>\(Self.paragraphs)
+            <h3>Kontakt:</h3><h3>Kategorien</h3>
+            <h3>Kontaktbeschränkungen gelten weiter</h3><p>Der Landrat bat die Fahrgäste, in den Bussen weiterhin \
+            Abstand zu halten und die Fenster bei längeren Fahrten zu öffnen.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Inhaltsverzeichnis"))
+        #expect(!text.contains("Kontakt:"))
+        #expect(!text.contains("Kategorien"))
+        #expect(text.contains("Kontaktbeschränkungen gelten weiter"))
+    }
 }
