@@ -22,6 +22,9 @@ struct DateParser {
         "november": 11, "oct": 10, "october": 10, "sep": 9, "sept": 9, "september": 9,
     ]
 
+    /// Whether a lower-case word names a month (German or English, full or abbreviated).
+    static func isMonthName(_ word: String) -> Bool { germanMonths[word] != nil || englishMonths[word] != nil }
+
     /// Parses a machine-readable date (ISO 8601 / RFC 3339 with or without time and zone, or
     /// RFC 822). Returns nil for anything else.
     func parseMachine(_ raw: String) -> Date? {

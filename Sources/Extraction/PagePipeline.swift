@@ -173,6 +173,7 @@ struct BlockFilter {
             if block.text.count <= 120, Self.isCredit(key) { continue }
             if block.text.count <= Self.captionLength, Self.endsWithCredit(key) { continue }
             if block.text.count <= Self.callToActionLength, Self.isCallToAction(key) { continue }
+            if block.text.count <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -214,6 +215,24 @@ struct BlockFilter {
     static let captionLength = 250
     /// The credit must start within this many characters of the block's end.
     static let creditTail = 80
+
+    /// A date stamp line is at most this many characters long.
+    static let dateLineLength = 60
+
+    /// Whether a block is only a date stamp: it holds a date, and every word beside the
+    /// numbers is a month name or a label of `Rules.dateLineLabels`. The page's dates are
+    /// metadata (`published`, `updated`), not article text. A `@` (an embedded post's
+    /// signature line) keeps the block.
+    static func isDateLine(_ text: String, key: String) -> Bool {
+        guard !key.contains("@") else { return false }
+        for word in key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            if word.allSatisfy(\.isNumber) { continue }
+            let word = String(word)
+            if Rules.dateLineLabels.contains(word) || DateParser.isMonthName(word) { continue }
+            return false
+        }
+        return DateParser().parseText(text) != nil
+    }
 
     /// A call to action is at most this many characters long.
     static let callToActionLength = 300

@@ -148,6 +148,13 @@ enum Rules {
         "telegram", "twitter", "whatsapp", "youtube",
     ]
 
+    /// Words (lower-case) that may stand beside a date in a line that is only the page's date
+    /// stamp ("Aktualisiert am 17.01.2021", "Publiziert: 03.04.2020, 12:35", "15. Mai 2019, 05:28 Uhr").
+    static let dateLineLabels: Set<String> = [
+        "aktualisiert", "am", "datum", "erstellt", "geändert", "last", "modified", "on", "posted", "publiziert",
+        "published", "stand", "uhr", "updated", "veröffentlicht", "veröffentlichung", "zuletzt",
+    ]
+
     /// Prefixes of dates that are page metadata rather than publication dates.
     static let footerDatePrefixes: [String] = [
         "aktualisiert", "last modified", "last updated", "letzte aktualisierung", "letzte änderung", "stand",

@@ -273,4 +273,22 @@ struct RecallRuleTests {
         #expect(!text.contains("Kategorien"))
         #expect(text.contains("Kontaktbeschränkungen gelten weiter"))
     }
+
+    @Test("a line that is only a date stamp goes; a line with a date and other words stays")
+    func dateStampLines() throws {
+        let page = """
+            <html><body><div class="article-body"><p>Aktualisiert am 17.01.2021, 10:27 Uhr</p>
+            <p>15. Mai 2019</p>\(Self.paragraphs)
+            <p>Einsendeschluss: 03.11.2019</p>
+            <p>3 : 1 : 2</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Aktualisiert am 17.01.2021"))
+        #expect(!text.contains("15. Mai 2019"))
+        // A deadline is information; numbers without a date are not a date stamp.
+        #expect(text.contains("Einsendeschluss: 03.11.2019"))
+        #expect(text.contains("3 : 1 : 2"))
+    }
 }
