@@ -174,6 +174,9 @@ struct BlockFilter {
             if block.text.count <= Self.captionLength, Self.endsWithCredit(key) { continue }
             if block.text.count <= Self.callToActionLength, Self.isCallToAction(key) { continue }
             if block.text.count <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
+            if block.text.count <= Self.callToActionLength, Rules.accessPrompts.contains(where: { key.contains($0) }) {
+                continue
+            }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }

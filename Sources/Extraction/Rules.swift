@@ -148,6 +148,13 @@ enum Rules {
         "telegram", "twitter", "whatsapp", "youtube",
     ]
 
+    /// Substrings (lower-case) of paywall and login prompts: the site asking the reader to log
+    /// in, subscribe or register before reading on. A short block holding one is not article text.
+    static let accessPrompts: [String] = [
+        "already a subscriber", "continue reading", "lesen sie weiter", "log in to", "nicht eingeloggt",
+        "pour accéder", "pour lire la suite", "sie müssen sich einloggen", "sign in to",
+    ]
+
     /// Words (lower-case) that may stand beside a date in a line that is only the page's date
     /// stamp ("Aktualisiert am 17.01.2021", "Publiziert: 03.04.2020, 12:35", "15. Mai 2019, 05:28 Uhr").
     static let dateLineLabels: Set<String> = [

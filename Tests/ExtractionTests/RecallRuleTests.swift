@@ -291,4 +291,20 @@ struct RecallRuleTests {
         #expect(text.contains("Einsendeschluss: 03.11.2019"))
         #expect(text.contains("3 : 1 : 2"))
     }
+
+    @Test("a paywall or login prompt goes; a sentence about reading on or logging in stays when it is reporting")
+    func accessPrompts() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <p>Wählen Sie Ihren Zugang und lesen Sie weiter:</p>
+            <p>Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können.</p>
+            <p>Fahrgäste können sich künftig mit ihrer Kundenkarte am Automaten anmelden und Fahrten im Voraus bezahlen.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("lesen Sie weiter"))
+        #expect(!text.contains("Sie müssen sich einloggen"))
+        #expect(text.contains("mit ihrer Kundenkarte am Automaten anmelden"))
+    }
 }
