@@ -42,8 +42,9 @@ struct BlockBuilder {
         "pre": .preformatted, "summary": .paragraph,
     ]
 
-    /// Elements skipped entirely by the body text (images are collected separately).
-    private static let skippedTags: Set<String> = ["figcaption", "head", "img", "picture", "title"]
+    /// Elements skipped entirely by the body text (images are collected separately; `rt`/`rp`
+    /// are ruby annotations, the reading aids printed above East Asian text, not the text).
+    private static let skippedTags: Set<String> = ["figcaption", "head", "img", "picture", "rp", "rt", "title"]
 
     func blocks(in roots: [Node]) -> [Block] {
         var result: [Block] = []

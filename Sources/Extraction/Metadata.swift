@@ -16,6 +16,8 @@ struct PageMetadata {
     /// `[itemprop=datePublished]` / `<time datetime>` values in document order.
     var microdataPublished: [String] = []
     var microdataModified: [String] = []
+    /// Microdata `itemtype` values (`https://schema.org/Recipe`), in document order.
+    var itemTypes: [String] = []
     /// "Erstellt von …" and similar bylines, in document order.
     var bylines: [String] = []
 
@@ -28,12 +30,19 @@ struct PageMetadata {
         }
     }
 
-    /// Whether the JSON-LD describes the page as one article (not a collection).
+    /// Whether the JSON-LD or the microdata describes the page as one article (not a collection;
+    /// a blog's index marks up every post as a `BlogPosting`, so exactly one microdata item counts).
     var declaresArticle: Bool {
         jsonLD.contains { object in
             let type = (object["@type"] as? String) ?? ((object["@type"] as? [String])?.first ?? "")
-            return type.hasSuffix("Article") || type == "BlogPosting" || type == "Recipe"
-        }
+            return Self.isArticleType(type)
+        } || itemTypes.count { Self.isArticleType(String($0.split(separator: "/").last ?? "")) } == 1
+    }
+
+    /// A schema.org type of one article: Article and its subtypes (NewsArticle, ...), a blog
+    /// post, a recipe.
+    static func isArticleType(_ type: String) -> Bool {
+        type.hasSuffix("Article") || type == "BlogPosting" || type == "Recipe"
     }
 
     static func read(_ document: HTMLDocument) -> PageMetadata {
@@ -87,6 +96,7 @@ struct PageMetadata {
             case "style", "svg":
                 return false
             default:
+                if let type = node.attribute("itemtype") { result.itemTypes.append(type) }
                 if let prop = node.attribute("itemprop") {
                     let value = node.attribute("datetime") ?? node.attribute("content") ?? TextTools.collapse(node.text)
                     if prop == "datePublished" { result.microdataPublished.append(value) }

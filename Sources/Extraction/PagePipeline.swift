@@ -1,4 +1,5 @@
 import FeedModel
+import FeedParsing
 import Foundation
 import Markup
 
@@ -91,6 +92,8 @@ struct PagePipeline {
             let description = page.meta["og:description"] ?? page.meta["description"] ?? page.meta["twitter:description"]
             let lead = LeadRecovery(description: description).lead(body: body, roots: chosen.roots, blocks: blocks)
             blocks = lead + blocks
+            // Script-rendered pages: the declared article body when the DOM holds little of it.
+            if let declared = StructuredBody(objects: page.jsonLD).replacement(for: blocks) { blocks = declared }
         }
         let sanitizer = Sanitizer(baseURL: base, excluded: extraction.excluded)
         let rendered = BlockRenderer(sanitizer: sanitizer).render(blocks)
@@ -169,6 +172,12 @@ struct BlockFilter {
                 }
             }
             if block.text.count <= 120, Self.isCredit(key) { continue }
+            if block.text.count <= Self.captionLength, Self.endsWithCredit(key) { continue }
+            if block.text.count <= Self.callToActionLength, Self.isCallToAction(key) { continue }
+            if block.text.count <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
+            if block.text.count <= Self.callToActionLength, Rules.accessPrompts.contains(where: { key.contains($0) }) {
+                continue
+            }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -204,6 +213,69 @@ struct BlockFilter {
 
     static func isCredit(_ key: String) -> Bool {
         Rules.creditPrefixes.contains { key.hasPrefix($0) }
+    }
+
+    /// A block of at most this many characters that ends in a credit is an image caption.
+    static let captionLength = 250
+    /// The credit must start within this many characters of the block's end.
+    static let creditTail = 80
+
+    /// A date stamp line is at most this many characters long.
+    static let dateLineLength = 60
+
+    /// Whether a block is only a date stamp: it holds a date, and every word beside the
+    /// numbers is a month name or a label of `Rules.dateLineLabels`. The page's dates are
+    /// metadata (`published`, `updated`), not article text. A `@` (an embedded post's
+    /// signature line) keeps the block.
+    static func isDateLine(_ text: String, key: String) -> Bool {
+        guard !key.contains("@") else { return false }
+        for word in key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
+            if word.allSatisfy(\.isNumber) { continue }
+            let word = String(word)
+            if Rules.dateLineLabels.contains(word) || DateParser.month(named: word) != nil { continue }
+            return false
+        }
+        return PageDates().inText(text) != nil
+    }
+
+    /// A call to action is at most this many characters long.
+    static let callToActionLength = 300
+
+    /// Whether a (lower-cased) block text asks the reader to subscribe, follow or register
+    /// on a channel: a phrase of `Rules.callToActionVerbs` and one of `Rules.callToActionChannels`.
+    static func isCallToAction(_ key: String) -> Bool {
+        Rules.callToActionVerbs.contains { containsWord(key, $0) }
+            && Rules.callToActionChannels.contains { containsWord(key, $0) }
+    }
+
+    /// Whether `phrase` occurs in `text` with no letter directly before or after it.
+    static func containsWord(_ text: String, _ phrase: String) -> Bool {
+        var searchStart = text.startIndex
+        while let range = text[searchStart...].range(of: phrase) {
+            searchStart = range.upperBound
+            if range.lowerBound > text.startIndex, text[text.index(before: range.lowerBound)].isLetter { continue }
+            if range.upperBound < text.endIndex, text[range.upperBound].isLetter { continue }
+            return true
+        }
+        return false
+    }
+
+    /// Whether a (lower-cased) block text ends in an image credit: `©`, or a word of
+    /// `Rules.creditTailWords` standing alone and followed by `:` or `©`, in its last
+    /// `creditTail` characters.
+    static func endsWithCredit(_ key: String) -> Bool {
+        let tail = key.suffix(creditTail)
+        if tail.contains("©") { return true }
+        for word in Rules.creditTailWords {
+            var searchStart = tail.startIndex
+            while let range = tail[searchStart...].range(of: word) {
+                searchStart = range.upperBound
+                if range.lowerBound > tail.startIndex, tail[tail.index(before: range.lowerBound)].isLetter { continue }
+                let rest = tail[range.upperBound...].drop { $0 == " " }
+                if rest.first == ":" || rest.first == "©" { return true }
+            }
+        }
+        return false
     }
 
     /// A list whose items are nearly all links is navigation, not text.

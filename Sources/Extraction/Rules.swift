@@ -17,8 +17,8 @@ enum Rules {
     /// Elements whose content flows inline: text runs are built across them.
     static let inlineTags: Set<String> = [
         "a", "abbr", "acronym", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em", "font", "i",
-        "img", "ins", "kbd", "label", "mark", "nobr", "q", "s", "samp", "small", "span", "strike", "strong", "sub",
-        "sup", "time", "tt", "u", "var", "wbr",
+        "img", "ins", "kbd", "label", "mark", "nobr", "q", "rb", "rp", "rt", "ruby", "s", "samp", "small", "span",
+        "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
     ]
 
     /// ARIA roles of page template regions.
@@ -80,38 +80,86 @@ enum Rules {
 
     /// Whole-block texts (lower-cased, trimmed of punctuation) that are template, never article.
     static let boilerplatePhrases: Set<String> = [
-        "advertisement", "alle meldungen", "alle pressemitteilungen", "anzeige", "artikel bewerten",
-        "artikel drucken", "artikel teilen", "back", "back to top", "bild vergrößern", "comments are closed",
-        "diese seite teilen", "diesen artikel teilen", "drucken", "drukuj", "facebook", "imprimer", "instagram",
-        "kommentare", "kommentare geschlossen", "kommentare schreiben", "kommentieren", "leave a comment",
-        "leave a reply", "mehr", "mehr erfahren", "nach oben", "permalink", "pinnen", "print", "read more",
-        "rezept drucken", "seite drucken", "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this",
-        "share this article", "sie sind hier", "skip to content", "skip to main content", "teilen", "to top", "top",
-        "twitter", "weiterlesen", "whatsapp", "zum seitenanfang", "zum seiteninhalt", "zur hauptnavigation",
-        "zur startseite", "zurück", "zurück zur übersicht",
+        "advertisement", "alle meldungen", "alle pressemitteilungen", "anzeige", "artikel bewerten", "artikel drucken",
+        "artikel teilen", "back", "back to top", "bild vergrößern", "categories", "comments are closed", "contents",
+        "diese seite teilen", "diesen artikel teilen", "drucken", "drukuj", "facebook", "imprimer",
+        "inhaltsverzeichnis", "instagram", "kategorien", "kommentare", "kommentare geschlossen", "kommentare schreiben",
+        "kommentieren", "kontakt", "leave a comment", "leave a reply", "loading", "mehr", "mehr erfahren", "nach oben",
+        "permalink", "pinnen", "print", "quellen ausblenden", "read more", "rezept drucken", "schreibe einen kommentar",
+        "seite drucken", "seite teilen", "seitenanfang", "seitenbeginn", "share", "share this", "share this article",
+        "sie sind hier", "skip to content", "skip to main content", "table of contents", "teilen", "to top", "top",
+        "twitter", "view this post on instagram", "weiterlesen", "whatsapp", "zum seitenanfang", "zum seiteninhalt",
+        "zur hauptnavigation", "zur startseite", "zurück", "zurück zur übersicht",
     ]
 
     /// Headings (phrase keys) that open a related-content, tag or author box after the
     /// article, in the languages of the sources: the heading and the short or link-heavy
     /// blocks under it are dropped. A prefix match counts ("mehr zum thema: energie").
     static let relatedSectionHeadings: [String] = [
-        "à découvrir", "à lire aussi", "à propos de l'auteur", "about the author", "ähnliche artikel",
-        "ähnliche beiträge", "ähnliche nachrichten", "articles similaires", "artículos relacionados",
-        "auch interessant", "das könnte dich auch interessieren", "das könnte sie auch interessieren", "dazu passend",
-        "explore further", "inne artykuły", "leggi anche", "lesen sie auch", "lesen sie mehr", "lire aussi",
-        "mehr zum thema", "more from", "more on this", "more stories", "noticias relacionadas", "notícias relacionadas",
-        "podobne artykuły", "read also", "read more", "recommended", "related articles", "related content",
-        "related coverage", "related posts", "related stories", "related topics", "schlagworte", "schlagwörter",
-        "see also", "sobre el autor", "tags", "temas relacionados", "themen im artikel", "über den autor",
-        "über die autorin", "veja também", "weitere artikel", "weitere meldungen", "weitere nachrichten",
-        "weitere themen", "weiterführende informationen", "weiterführende links", "you may also like", "zobacz także",
-        "zobacz też", "zum thema",
+        "à découvrir", "à lire aussi", "à lire également", "à propos de l'auteur", "about the author",
+        "ähnliche artikel", "ähnliche beiträge", "ähnliche nachrichten", "aktuelle berichte aus dieser kategorie",
+        "articles similaires", "artículos relacionados", "artikel und videos zum thema", "auch interessant",
+        "audios et vidéos sur le sujet", "contenido relacionado", "czytaj także", "czytaj też",
+        "das könnte dich auch interessieren", "das könnte sie auch interessieren",
+        "das thema könnte dich auch interessieren", "dazu passend", "empfohlene beiträge", "explore further",
+        "inne artykuły", "le puede interesar", "leggi anche", "les plus lus", "lesen sie auch", "lesen sie mehr",
+        "lire aussi", "lo más leído", "lo más visto", "lue seuraavaksi", "más noticias", "mehr aus dem channel",
+        "mehr interessantes", "mehr themen", "mehr zum thema", "meist gelesen", "meist-diskutiert", "meistgelesen",
+        "more from", "more on this", "more stories", "more stories from", "most popular", "most read",
+        "noch mehr infos", "notas relacionadas", "notícias relacionadas", "noticias relacionadas", "podobne artykuły",
+        "read also", "read more", "recommended", "related articles", "related content", "related coverage",
+        "related posts", "related stories", "related topics", "schlagworte", "schlagwörter", "schon gelesen",
+        "see also", "sobre el autor", "tags", "también te puede interesar", "te puede interesar", "temas relacionados",
+        "themen im artikel", "top themen", "top-themen", "über den autor", "über die autorin", "vea también",
+        "veja também", "verwandte artikel", "verwandte beiträge", "vous aimerez aussi", "weitere artikel",
+        "weitere beiträge", "weitere meldungen", "weitere nachrichten", "weitere themen",
+        "weiterführende informationen", "weiterführende links", "you may also like", "you might also like",
+        "zobacz także", "zobacz też", "zum thema", "zum weiterlesen",
     ]
 
     /// Prefixes (lower-case) of short blocks that credit an image or name a source, not text.
     static let creditPrefixes: [String] = [
-        "abbildung:", "bild:", "bildquelle:", "copyright", "credit:", "crédito:", "crédit photo", "foto:",
-        "fotos:", "image:", "photo:", "photo credit", "picture:", "quelle:", "source:", "©",
+        "abbildung:", "beitragsbild:", "bild:", "bildnachweis", "bildquelle:", "copyright", "credit:", "crédito:",
+        "crédit photo", "foto:", "fotos:", "image:", "photo source:", "photo:", "photo credit", "picture:", "quelle:",
+        "source:", "titelbild:", "©",
+    ]
+
+    /// Words (lower-case) that, followed by `:` or `©`, name an image's photographer or source:
+    /// a short block whose tail holds one ("… am Ufer. Foto: A. Muster", "(Credit: Grist)")
+    /// is an image caption, not article text. A `©` in the tail counts the same.
+    static let creditTailWords: [String] = [
+        "bild", "bildquelle", "credit", "credits", "crédit", "crédito", "crédits photos", "foto", "fotos", "image",
+        "photo", "photos",
+    ]
+
+    /// A short block that holds a phrase of each of these two tables asks the reader to
+    /// subscribe, follow or register ("Subscribe to our newsletter", "Síguenos en Telegram",
+    /// "Bitte registrieren Sie sich und halten Sie sich an unsere Netiquette"): the site talking,
+    /// not the article. Whole words, lower-case.
+    static let callToActionVerbs: [String] = [
+        "abonnez", "abonniere", "abonnieren", "folge uns", "folgen sie uns", "follow me", "follow us",
+        "melde dich", "melden sie sich", "registrieren sie sich", "sign up", "signing up", "siguenos", "síguenos",
+        "subscribe", "subscriber", "subscribers", "subscription", "suscribete", "suscríbete", "suscribirse",
+    ]
+
+    /// The channels of a call to action (see `callToActionVerbs`).
+    static let callToActionChannels: [String] = [
+        "facebook", "full story", "inbox", "instagram", "netiquette", "newsletter", "newsletters", "posteingang",
+        "telegram", "twitter", "whatsapp", "youtube",
+    ]
+
+    /// Substrings (lower-case) of paywall and login prompts: the site asking the reader to log
+    /// in, subscribe or register before reading on. A short block holding one is not article text.
+    static let accessPrompts: [String] = [
+        "already a subscriber", "continue reading", "lesen sie weiter", "log in to", "nicht eingeloggt",
+        "pour accéder", "pour lire la suite", "sie müssen sich einloggen", "sign in to",
+    ]
+
+    /// Words (lower-case) that may stand beside a date in a line that is only the page's date
+    /// stamp ("Aktualisiert am 17.01.2021", "Publiziert: 03.04.2020, 12:35", "15. Mai 2019, 05:28 Uhr").
+    static let dateLineLabels: Set<String> = [
+        "aktualisiert", "am", "datum", "erstellt", "geändert", "last", "modified", "on", "posted", "publiziert",
+        "published", "stand", "uhr", "updated", "veröffentlicht", "veröffentlichung", "zuletzt",
     ]
 
     /// Prefixes of dates that are page metadata rather than publication dates.

@@ -172,4 +172,139 @@ struct RecallRuleTests {
         #expect(!text.contains("Über den Autor"))
         #expect(!text.contains("Anna Beispiel"))
     }
+
+    @Test("recommendation headings in German, Spanish and English open a dropped section; a heading that only starts alike stays")
+    func recommendationHeadings() throws {
+        for heading in [
+            "Verwandte Beiträge", "Le puede interesar", "You might also like", "Mehr Themen:", "Lo más leído", "Meistgelesen",
+            "Czytaj też",
+        ] {
+            let page = """
+                <html><body><div class="article-body">\(Self.paragraphs)
+                <h3>\(heading)</h3><p><a href="/a">Radweg an der Gera wird gebaut</a></p>
+                <p><a href="/b">Neue Ampel am Markt</a></p></div></body></html>
+                """
+            let text = try text(page)
+            #expect(text.contains("mehr überdachte Haltestellen."), "\(heading)")
+            #expect(!text.contains(heading), "\(heading)")
+            #expect(!text.contains("Radweg an der Gera"), "\(heading)")
+        }
+        // Whole words only: "Mehr Themenvielfalt" is a section of the article, not a box.
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <h3>Mehr Themenvielfalt im Kreistag</h3><p>Neben dem Nahverkehr beriet der Kreistag auch über die Schulen.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("Mehr Themenvielfalt im Kreistag"))
+        #expect(text.contains("beriet der Kreistag auch über die Schulen."))
+    }
+
+    @Test("a short caption that ends in a photo credit goes; a paragraph that names a photo in its text stays")
+    func captionCredits() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <div>Der neue Bus an der Haltestelle am Markt. Foto: Landratsamt/M. Muster</div>
+            <p>Die Linie 3 fährt künftig bis zum Bahnhof. (Credit: Verkehrsverbund)</p>
+            <p>Fahrgäste an der Haltestelle Rathaus. © Stadtwerke</p>
+            <p>Titelbild: Busbahnhof am Abend, Archiv</p>
+            <p>Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen: Die Fotos werden im \
+            Sommer an den Haltestellen ausgestellt, eine Jury vergibt drei Preise.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Foto: Landratsamt"))
+        #expect(!text.contains("Credit: Verkehrsverbund"))
+        #expect(!text.contains("© Stadtwerke"))
+        #expect(!text.contains("Titelbild:"))
+        // "Bilder einreichen:" and "Fotos werden" are no credits: the word must stand before the colon.
+        #expect(text.contains("Zum Fotowettbewerb des Verbands können alle Fahrgäste ihre Bilder einreichen"))
+    }
+
+    @Test("a short call to subscribe or follow on a channel goes; article text about a newsletter or an app stays")
+    func callsToAction() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <p>Never miss the latest news: sign up to our newsletter today!</p>
+            <p>Síguenos en Telegram, Instagram y Twitter para recibir todas nuestras actualizaciones.</p>
+            <p>Der Verkehrsverbund informiert in einem Newsletter über Fahrplanänderungen und baut seine App aus.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("sign up to our newsletter"))
+        #expect(!text.contains("Síguenos en Telegram"))
+        // A channel without a call to the reader is reporting.
+        #expect(text.contains("Der Verkehrsverbund informiert in einem Newsletter"))
+    }
+
+    @Test("ruby annotations (furigana in <rt>) are left out; the annotated text stays in one paragraph")
+    func rubyAnnotations() throws {
+        let page = """
+            <html><body><article><h1>ニュース</h1>
+            <p><ruby>子<rt>こ</rt></ruby>どもへの<ruby>虐待<rp>(</rp><rt>ぎゃくたい</rt><rp>)</rp></ruby>をなくすための\
+            <ruby>法律<rt>ほうりつ</rt></ruby>ができて、親が子どもを教育するために、たたいたり蹴ったりする体罰を禁止することになりました。\
+            児童相談所などが子どもを守る仕組みも強くなります。</p>
+            <p>新しい法律は来年の四月から始まります。親に専門家が子どもの育て方を教えることも決まりました。</p>
+            </article></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、"))
+        #expect(!text.contains("ぎゃくたい"))
+        #expect(!text.contains("ほうりつ"))
+        // The reading aid does not split the paragraph: one blank-line break between the two.
+        #expect(text.components(separatedBy: "\n\n").count == 2)
+    }
+
+    @Test("template labels (table of contents, categories, contact) go as whole blocks; a heading that contains such a word stays")
+    func templateLabels() throws {
+        let page = """
+            <html><body><div class="article-body"><h2>Inhaltsverzeichnis</h2>\(Self.paragraphs)
+            <h3>Kontakt:</h3><h3>Kategorien</h3>
+            <h3>Kontaktbeschränkungen gelten weiter</h3><p>Der Landrat bat die Fahrgäste, in den Bussen weiterhin \
+            Abstand zu halten und die Fenster bei längeren Fahrten zu öffnen.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Inhaltsverzeichnis"))
+        #expect(!text.contains("Kontakt:"))
+        #expect(!text.contains("Kategorien"))
+        #expect(text.contains("Kontaktbeschränkungen gelten weiter"))
+    }
+
+    @Test("a line that is only a date stamp goes; a line with a date and other words stays")
+    func dateStampLines() throws {
+        let page = """
+            <html><body><div class="article-body"><p>Aktualisiert am 17.01.2021, 10:27 Uhr</p>
+            <p>15. Mai 2019</p>\(Self.paragraphs)
+            <p>Einsendeschluss: 03.11.2019</p>
+            <p>3 : 1 : 2</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("Aktualisiert am 17.01.2021"))
+        #expect(!text.contains("15. Mai 2019"))
+        // A deadline is information; numbers without a date are not a date stamp.
+        #expect(text.contains("Einsendeschluss: 03.11.2019"))
+        #expect(text.contains("3 : 1 : 2"))
+    }
+
+    @Test("a paywall or login prompt goes; a sentence about reading on or logging in stays when it is reporting")
+    func accessPrompts() throws {
+        let page = """
+            <html><body><div class="article-body">\(Self.paragraphs)
+            <p>Wählen Sie Ihren Zugang und lesen Sie weiter:</p>
+            <p>Sie müssen sich einloggen, um sich an einer Diskussion beteiligen zu können.</p>
+            <p>Fahrgäste können sich künftig mit ihrer Kundenkarte am Automaten anmelden und Fahrten im Voraus bezahlen.</p>
+            </div></body></html>
+            """
+        let text = try text(page)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+        #expect(!text.contains("lesen Sie weiter"))
+        #expect(!text.contains("Sie müssen sich einloggen"))
+        #expect(text.contains("mit ihrer Kundenkarte am Automaten anmelden"))
+    }
 }
