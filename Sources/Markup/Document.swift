@@ -116,7 +116,9 @@ public final class HTMLDocument: MarkupDocument {
                 // of derailing libxml2.
                 input = Array(String(decoding: input, as: UTF8.self).utf8)
             }
-        } else if encoding != "UTF-8", xmlFindCharEncodingHandler(encoding) == nil {
+        } else if encoding != "UTF-8", !XMLPullReader.supportsEncoding(encoding) {
+            // (The check closes the handler it finds: an iconv handler left open kept about
+            // 32 kB per page that was not UTF-8.)
             encoding = Charset.isValidUTF8(input) ? "UTF-8" : "windows-1252"
         }
         // Ignore the document's own declaration: the label was decided above.
