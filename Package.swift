@@ -118,7 +118,7 @@ let package = Package(
             name: "FeedParsingTests", dependencies: ["FeedParsing", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: settings),
         .testTarget(
-            name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"], exclude: ["Fixtures"],
+            name: "ExtractionTests", dependencies: ["Extraction", "Markup", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: settings),
         .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel", "TestSupport"], swiftSettings: settings),
         .testTarget(

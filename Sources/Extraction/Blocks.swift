@@ -200,6 +200,9 @@ enum TextTools {
     /// (the content hash drops them). Works on UTF-8 bytes (ASCII fast path).
     static func collapse(_ text: String) -> String {
         var text = text
+        // Most texts asked for are collapsed already (block texts, attribute values): give
+        // them back without building a copy.
+        if text.withUTF8(isCollapsed) { return text }
         return text.withUTF8 { input in
             var out: [UInt8] = []
             out.reserveCapacity(input.count)
@@ -237,6 +240,108 @@ enum TextTools {
         }
     }
 
+    /// Whether `collapse` would return these UTF-8 bytes unchanged: no white space but single
+    /// spaces between other characters, no zero-width space.
+    private static func isCollapsed(_ input: UnsafeBufferPointer<UInt8>) -> Bool {
+        var afterSpace = true
+        var index = 0
+        let count = input.count
+        while index < count {
+            let byte = input[index]
+            if byte < 0x80 {
+                if byte == 0x20 {
+                    if afterSpace { return false }
+                    afterSpace = true
+                } else if byte >= 0x09 && byte <= 0x0D {
+                    return false
+                } else {
+                    afterSpace = false
+                }
+                index += 1
+                continue
+            }
+            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+            let end = min(count, index + length)
+            var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+            for next in (index + 1)..<max(index + 1, end) { value = value << 6 | UInt32(input[next] & 0x3F) }
+            if isSpace(value) || value == 0x200B { return false }
+            afterSpace = false
+            index = end
+        }
+        return count == 0 || !afterSpace
+    }
+
+    /// How many Characters of `text` are one of `scalars`, for scalars that no other scalar
+    /// sequence is canonically equivalent to (no decomposition, not a composition's result):
+    /// a Character then equals one of them exactly when it is that scalar alone, which is
+    /// checked without `Character ==` (it normalizes non-ASCII text) or building a string.
+    ///
+    /// Read scalar by scalar: a scalar is a Character of its own when the scalar before it
+    /// cannot be a Prepend (every Prepend scalar is at U+0600 or above) and the one after it
+    /// cannot be Extend, ZWJ or SpacingMark (all at U+0300 or above), which covers ordinary
+    /// text; when a neighbour is higher, the Characters are walked instead.
+    static func count(_ scalars: [Unicode.Scalar], in text: String) -> Int {
+        var total = 0
+        var previous: UInt32 = 0
+        var pending = false
+        for scalar in text.unicodeScalars {
+            if pending {
+                if scalar.value >= 0x300 { return countByCharacter(scalars, in: text) }
+                total += 1
+                pending = false
+            }
+            if scalars.contains(scalar) {
+                if previous >= 0x600 { return countByCharacter(scalars, in: text) }
+                pending = true
+            }
+            previous = scalar.value
+        }
+        return pending ? total + 1 : total
+    }
+
+    private static func countByCharacter(_ scalars: [Unicode.Scalar], in text: String) -> Int {
+        var total = 0
+        for character in text {
+            let view = character.unicodeScalars
+            if let first = view.first, scalars.contains(first), view.index(after: view.startIndex) == view.endIndex {
+                total += 1
+            }
+        }
+        return total
+    }
+
+    /// `text.lowercased()`: the standard library lower-cases scalar by scalar (each
+    /// scalar's `lowercaseMapping`, concatenated); here the mappings of the scalars below
+    /// U+2070 (Latin, Greek, Cyrillic, ..., general punctuation such as „“–…: nearly all of
+    /// the pages' text) come from a table made of those same mappings, so no string is made
+    /// per scalar. Other scalars, and the few whose lower case is several scalars, take their
+    /// `lowercaseMapping` as the standard library does.
+    static func lowercased(_ text: String) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(text.utf8.count)
+        for scalar in text.unicodeScalars {
+            let value = scalar.value
+            if value < 0x80 {
+                bytes.append(value >= 0x41 && value <= 0x5A ? UInt8(value | 0x20) : UInt8(value))
+                continue
+            }
+            if value < UInt32(lowerTable.count), let lower = Unicode.Scalar(lowerTable[Int(value)]), lower.value != 0 {
+                UTF8.encode(lower) { bytes.append($0) }
+            } else {
+                bytes.append(contentsOf: scalar.properties.lowercaseMapping.utf8)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The lower case of each scalar below U+2070 when it is one scalar, else 0.
+    private static let lowerTable: [UInt32] = (0..<0x2070).map { value in
+        guard let scalar = Unicode.Scalar(UInt32(value)) else { return 0 }
+        let mapped = scalar.properties.lowercaseMapping.unicodeScalars
+        guard mapped.count == 1, let lower = mapped.first else { return 0 }
+        return lower.value
+    }
+
     /// Unicode white space above ASCII (the `White_Space` property values).
     private static func isSpace(_ value: UInt32) -> Bool {
         switch value {
@@ -251,11 +356,11 @@ enum TextTools {
     }
 
     /// A comparison key: collapsed, lower-cased.
-    static func key(_ text: String) -> String { collapse(text).lowercased() }
+    static func key(_ text: String) -> String { lowercased(collapse(text)) }
 
     /// A phrase key: lower-cased, trimmed of punctuation and symbols at both ends.
     static func phraseKey(_ text: String) -> String {
-        let lowered = collapse(text).lowercased()
+        let lowered = lowercased(collapse(text))
         let scalars = lowered.unicodeScalars
         let isTrim: (Unicode.Scalar) -> Bool = { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }
         guard let start = scalars.firstIndex(where: { !isTrim($0) }) else { return "" }

@@ -1,9 +1,19 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Substring search over UTF-8 bytes. `String.contains(_:)` goes through Foundation's
 /// `NSString` bridge on Linux, which dominated the profile when called per element.
 enum ByteSearch {
     /// The bytes with ASCII letters lower-cased (other bytes unchanged, so UTF-8 stays valid).
-    static func asciiLowercased(_ bytes: some Collection<UInt8>) -> [UInt8] {
-        bytes.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+    static func asciiLowercased(_ bytes: ArraySlice<UInt8>) -> [UInt8] {
+        var result = Array(bytes)
+        result.withUnsafeMutableBufferPointer { buffer in
+            for index in buffer.indices where buffer[index] >= 0x41 && buffer[index] <= 0x5A { buffer[index] |= 0x20 }
+        }
+        return result
     }
 
     /// Whether `needle` occurs in `haystack` (byte-exact).
@@ -35,17 +45,17 @@ enum ByteSearch {
     private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
         let count = pattern.count
         guard count > 0 else { return true }
-        guard text.count >= count else { return false }
-        let first = pattern[0]
-        var index = 0
-        let last = text.count - count
-        while index <= last {
-            if text[index] == first {
-                var matched = 1
-                while matched < count && text[index + matched] == pattern[matched] { matched += 1 }
-                if matched == count { return true }
-            }
-            index += 1
+        guard text.count >= count, let haystack = text.baseAddress, let needle = pattern.baseAddress else { return false }
+        // The C library's vectorized memchr finds each candidate first byte, memcmp checks the
+        // rest: the 200 kB page prefix is scanned for every CMS marker that is not there.
+        let first = Int32(needle.pointee)
+        var start = haystack
+        let lastStart = haystack + (text.count - count)
+        while start <= lastStart {
+            guard let found = memchr(start, first, lastStart - start + 1) else { return false }
+            let candidate = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
+            if memcmp(candidate + 1, needle + 1, count - 1) == 0 { return true }
+            start = candidate + 1
         }
         return false
     }

@@ -190,7 +190,16 @@ enum TokenMatcher {
         if let cls = node.attribute("class") { raw += cls.lowercased() }
         if let id = node.attribute("id") { raw += " " + id.lowercased() }
         guard !raw.isEmpty else { return [] }
+        // ASCII (nearly every class and id): a Character is a letter or number exactly when
+        // its byte is one, so split the bytes without looking up Unicode properties.
+        if raw.utf8.allSatisfy({ $0 < 0x80 }) {
+            return raw.utf8.split(whereSeparator: { !Self.isASCIIAlphanumeric($0) }).map { Substring($0) }
+        }
         return raw.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+    }
+
+    private static func isASCIIAlphanumeric(_ byte: UInt8) -> Bool {
+        (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
     }
 
     static func matchesTemplate(_ node: Node) -> Bool {

@@ -32,6 +32,8 @@ struct ContentFinder {
         "media", "meta", "outbrain", "promo", "related", "scroll", "shoutbox", "sidebar", "skyscraper", "sponsor",
         "shopping", "tags", "teaser", "tool", "widget",
     ]
+    /// Commas of the scripts on the pages (each counts a point): `,` `，` `、` `،`.
+    private static let commas: [Unicode.Scalar] = [",", "，", "、", "،"]
     /// Well-known article body selectors, most specific first.
     private static let semanticSelectors: [String] = [
         "[itemprop=articleBody]", ".article-body", ".article__body", ".articleBody", ".article-content",
@@ -110,7 +112,7 @@ struct ContentFinder {
             let length = text.count
             if length < 25 { return name != "p" }
             var points = 1.0
-            points += Double(text.filter { $0 == "," || $0 == "，" || $0 == "、" || $0 == "،" }.count)
+            points += Double(TextTools.count(Self.commas, in: text))
             points += min(Double(length) / 100, 3)
             let density = TextMetrics.linkDensity(of: node)
             points *= (1 - density)

@@ -3,7 +3,7 @@
 enum DemoDetector {
     /// Whether a text is lorem-ipsum filler: at least three distinct filler words that make up
     /// at least a third of the words, or the classic opening.
-    static func isLorem(_ text: String) -> Bool { isLorem(lowercased: text.lowercased()) }
+    static func isLorem(_ text: String) -> Bool { isLorem(lowercased: TextTools.lowercased(text)) }
 
     /// `isLorem` over lower-cased text, without allocating: words are scanned as UTF-8 bytes
     /// and packed into integers (5 bits a letter), which is how the vocabulary is stored.
@@ -51,13 +51,13 @@ enum DemoDetector {
 
     /// Whether a text names itself as placeholder ("Blindtext", "Platzhalter", pangrams).
     static func isPlaceholder(_ text: String) -> Bool {
-        let lower = text.lowercased()
+        let lower = TextTools.lowercased(text)
         return Rules.placeholderMarkers.contains { ByteSearch.contains(lower, $0) }
     }
 
     /// Whether a text is a CMS render error or framework exception line.
     static func isCMSError(_ text: String) -> Bool {
-        let lower = text.lowercased()
+        let lower = TextTools.lowercased(text)
         if Rules.cmsErrorMarkers.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
         return lower.hasPrefix("error:") && ByteSearch.contains(lower, "uid")
     }
@@ -74,6 +74,9 @@ enum DemoDetector {
 
     /// "headline h3", "überschrift h2": a heading that names its own level.
     private static func namesHeadingLevel(_ key: String) -> Bool {
+        // Every string that `range(of:)` can match to a marker (canonically equivalent to it)
+        // holds "headline h" or "berschrift h" as bytes: leave the others without Foundation.
+        guard ByteSearch.contains(key, "headline h") || ByteSearch.contains(key, "berschrift h") else { return false }
         for marker in ["headline h", "überschrift h"] {
             var rest = Substring(key)
             while let range = rest.range(of: marker) {
@@ -98,7 +101,7 @@ enum DemoDetector {
 
     /// Whether any demo signal fires for a block of text.
     static func isDemo(_ text: String, isHeading: Bool) -> Bool {
-        let lower = text.lowercased()
+        let lower = TextTools.lowercased(text)
         if isLorem(lowercased: lower) || Rules.cmsErrorMarkers.contains(where: { ByteSearch.contains(lower, $0) }) {
             return true
         }

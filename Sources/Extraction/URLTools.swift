@@ -23,6 +23,12 @@ enum URLTools {
     /// whitespace anywhere are ignored (`java\tscript:`), case is folded. Nil for relative
     /// references.
     static func scheme(of reference: String) -> String? {
+        if let ascii = asciiScheme(of: reference) { return ascii }
+        return schemeByScalars(reference)
+    }
+
+    /// `scheme(of:)` over Unicode scalars and Characters, for any reference.
+    static func schemeByScalars(_ reference: String) -> String? {
         let compact = stripControlAndSpace(reference, inner: true).lowercased()
         guard let colon = compact.firstIndex(of: ":") else { return nil }
         let candidate = compact[..<colon]
@@ -30,6 +36,37 @@ enum URLTools {
         if candidate.contains(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { return nil }
         guard let first = candidate.first, first.isLetter else { return "" }
         return String(candidate)
+    }
+
+    /// `scheme(of:)` for a reference that is ASCII up to where the answer is known, read from
+    /// the UTF-8 bytes (in ASCII, the characters `stripControlAndSpace` drops are the bytes up
+    /// to 0x20 and 0x7F); `.some(nil)` is "relative", nil "not decided here" (a non-ASCII
+    /// scalar before the answer, or right after the deciding `:`, `/`, `?` or `#`, where a
+    /// combining mark would make another Character of it).
+    static func asciiScheme(of reference: String) -> String?? {
+        var candidate: [UInt8] = []
+        var utf8 = reference.utf8.makeIterator()
+        func nextKeptIsASCII() -> Bool {
+            while let byte = utf8.next() {
+                if byte >= 0x80 { return false }
+                if byte > 0x20 && byte != 0x7F { return true }
+            }
+            return true
+        }
+        while let byte = utf8.next() {
+            if byte >= 0x80 { return nil }
+            if byte <= 0x20 || byte == 0x7F { continue }
+            if byte == UInt8(ascii: ":") {
+                guard nextKeptIsASCII() else { return nil }
+                guard let first = candidate.first, first >= 0x61 && first <= 0x7A else { return .some("") }
+                return .some(String(decoding: candidate, as: UTF8.self))
+            }
+            if byte == UInt8(ascii: "/") || byte == UInt8(ascii: "?") || byte == UInt8(ascii: "#") {
+                return nextKeptIsASCII() ? .some(nil) : nil
+            }
+            candidate.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+        }
+        return .some(nil)
     }
 
     /// Whether a reference is safe for an attribute: relative, or one of the allowed schemes.
@@ -41,6 +78,10 @@ enum URLTools {
     private static func stripControlAndSpace(_ text: String, inner: Bool) -> String {
         if inner {
             return String(String.UnicodeScalarView(text.unicodeScalars.filter { $0.value > 0x20 && $0.value != 0x7F && !$0.properties.isWhitespace && $0.properties.generalCategory != .format }))
+        }
+        // Printable ASCII at both ends (nearly every href and src): nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last, first > 0x20, first < 0x7F, last > 0x20, last < 0x7F {
+            return text
         }
         return text.trimmingCharacters(in: .whitespacesAndNewlines.union(.controlCharacters))
     }

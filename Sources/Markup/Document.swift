@@ -36,6 +36,10 @@ public class MarkupDocument {
     public let encoding: String
     /// Whether this is an HTML document (element names are lower-case, HTML serialization).
     public let isHTML: Bool
+    /// Counts the changes of the tree (`Node.remove`, `Node.unwrap`): a subtree measure cached
+    /// in a node (`Node.textLength`) is valid only for the generation it was computed in.
+    /// Starts at 1 so that a cached value is never all zero bits (an unset `_private`).
+    private(set) var generation: UInt32 = 1
 
     init(pointer: xmlDocPtr, encoding: String, isHTML: Bool) {
         self.raw = OpaquePointer(pointer)
@@ -50,6 +54,13 @@ public class MarkupDocument {
 
     func adoptDetached(_ node: xmlNodePtr) {
         detached.append(OpaquePointer(node))
+        treeChanged()
+    }
+
+    /// Marks every cached subtree measure stale. A document is changed at most once per node
+    /// it holds (each change removes a node), so the 32-bit counter cannot wrap around.
+    func treeChanged() {
+        generation &+= 1
     }
 
     /// The root element (`<html>` for HTML), if any.
@@ -105,7 +116,9 @@ public final class HTMLDocument: MarkupDocument {
                 // of derailing libxml2.
                 input = Array(String(decoding: input, as: UTF8.self).utf8)
             }
-        } else if encoding != "UTF-8", xmlFindCharEncodingHandler(encoding) == nil {
+        } else if encoding != "UTF-8", !XMLPullReader.supportsEncoding(encoding) {
+            // (The check closes the handler it finds: an iconv handler left open kept about
+            // 32 kB per page that was not UTF-8.)
             encoding = Charset.isValidUTF8(input) ? "UTF-8" : "windows-1252"
         }
         // Ignore the document's own declaration: the label was decided above.

@@ -314,36 +314,78 @@ public struct Node: Hashable {
 
     /// The number of characters of `text` that are not ASCII whitespace, counted without
     /// building the string (cheap enough to call for every candidate while scoring).
+    ///
+    /// Each element's count is kept in the element (libxml2's `_private` field, with the
+    /// document's change generation), and a count is computed for a whole subtree at once, so
+    /// asking for an element and then for its descendants (or ancestors, or for every element
+    /// of a walk) touches each text node once until the tree changes.
     public var textLength: Int {
-        func count(_ content: UnsafeMutablePointer<xmlChar>) -> Int {
-            var total = 0
-            var cursor = content
-            while cursor.pointee != 0 {
-                let byte = cursor.pointee
-                // Count scalars: skip UTF-8 continuation bytes and ASCII whitespace.
-                if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D && byte != 0x0C {
-                    total += 1
-                }
-                cursor += 1
-            }
-            return total
-        }
-        if isText { return pointer.pointee.content.map(count) ?? 0 }
+        if isText { return pointer.pointee.content.map(Self.countNonSpace) ?? 0 }
+        return Self.measure(pointer, generation: document.generation)
+    }
+
+    /// Scalars of a text node's content that are not ASCII whitespace (UTF-8 continuation bytes
+    /// skipped).
+    private static func countNonSpace(_ content: UnsafeMutablePointer<xmlChar>) -> Int {
         var total = 0
-        let root = pointer
-        var current = root.pointee.children
-        while let node = current {
-            let type = node.pointee.type
-            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let content = node.pointee.content {
-                total += count(content)
+        var cursor = content
+        while cursor.pointee != 0 {
+            let byte = cursor.pointee
+            if byte & 0xC0 != 0x80 && byte != 0x20 && byte != 0x0A && byte != 0x09 && byte != 0x0D && byte != 0x0C {
+                total += 1
             }
-            if type == XML_ELEMENT_NODE, let child = node.pointee.children {
-                current = child
-                continue
-            }
-            current = node.pointee.next ?? Self.climb(from: node.pointee.parent, root: root)
+            cursor += 1
         }
         return total
+    }
+
+    /// The cached count of a node, if it was computed in `generation`.
+    private static func cachedLength(_ node: xmlNodePtr, generation: UInt32) -> Int? {
+        let bits = UInt(bitPattern: node.pointee._private)
+        guard bits != 0, UInt32(truncatingIfNeeded: bits >> 32) == generation else { return nil }
+        return Int(UInt32(truncatingIfNeeded: bits))
+    }
+
+    private static func storeLength(_ node: xmlNodePtr, _ length: Int, generation: UInt32) {
+        // Counts above 4 G characters are not kept (libxml2 reads at most 2 GB of input).
+        guard length <= Int(UInt32.max) else { return }
+        node.pointee._private = UnsafeMutableRawPointer(bitPattern: UInt(generation) << 32 | UInt(length))
+    }
+
+    /// The count of a non-text node: text and CDATA children counted, element children
+    /// descended into (entity references and comments are not); every element on the way
+    /// gets its own count cached.
+    private static func measure(_ root: xmlNodePtr, generation: UInt32) -> Int {
+        if let cached = cachedLength(root, generation: generation) { return cached }
+        // The open nodes from `root` down, each with the count of its children so far.
+        var open: [(node: xmlNodePtr, sum: Int)] = [(root, 0)]
+        var current = root.pointee.children
+        while true {
+            if let node = current {
+                let type = node.pointee.type
+                if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
+                    if let content = node.pointee.content { open[open.count - 1].sum += countNonSpace(content) }
+                } else if type == XML_ELEMENT_NODE {
+                    if let cached = cachedLength(node, generation: generation) {
+                        open[open.count - 1].sum += cached
+                    } else if let child = node.pointee.children {
+                        open.append((node, 0))
+                        current = child
+                        continue
+                    } else {
+                        storeLength(node, 0, generation: generation)
+                    }
+                }
+                current = node.pointee.next
+                continue
+            }
+            // The end of a sibling list: its parent is complete.
+            let (finished, sum) = open.removeLast()
+            storeLength(finished, sum, generation: generation)
+            if open.isEmpty { return sum }
+            open[open.count - 1].sum += sum
+            current = finished.pointee.next
+        }
     }
 
     // MARK: Changing the tree

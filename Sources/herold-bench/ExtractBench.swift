@@ -2,6 +2,7 @@ import ArgumentParser
 import Extraction
 import Foundation
 import Markup
+import Synchronization
 
 /// Extracts every HTML page of a directory in one process and reports pages/s and MB/s,
 /// beside trafilatura over the same pages in the same run (a python3 child process that reads
@@ -11,6 +12,10 @@ import Markup
 /// Python interpreter's start-up are outside the timed region. A third line times Herold's
 /// HTML parsing alone, the floor under its extraction time. Single-threaded on both sides,
 /// best of `--repeat` for Herold (trafilatura runs once unless `--repeat-baseline` says more).
+/// `--threads N` (N > 1) adds a line for N worker threads in this one process over the same
+/// page list; the single-threaded line stays the like-for-like comparison with trafilatura,
+/// which runs in one Python process on one core. After every Herold pass the process's
+/// resident memory is printed, to show that it does not grow from pass to pass.
 struct ExtractBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "extract",
@@ -34,6 +39,9 @@ struct ExtractBench: ParsableCommand {
     @Option(help: "The Python interpreter with trafilatura installed.")
     var python = "python3"
 
+    @Option(help: "Also time N worker threads in this process (each with its own documents; N > 1).")
+    var threads = 1
+
     func run() throws {
         var paths = try Self.htmlFiles(in: directory)
         if let limit { paths = Array(paths.prefix(limit)) }
@@ -47,21 +55,37 @@ struct ExtractBench: ParsableCommand {
         var best = Double.infinity
         var characters = 0
         var empty = 0
+        var memory: [String] = []
         for _ in 0..<max(1, self.repeat) {
-            characters = 0
-            empty = 0
             let start = ContinuousClock.now
-            for page in pages {
-                let text = extractor.extract(page, url: nil).article?.text ?? ""
-                characters += text.utf8.count
-                if text.isEmpty { empty += 1 }
-            }
+            (characters, empty) = Self.extractAll(pages, extractor: extractor, threads: 1)
             best = min(best, Self.seconds(ContinuousClock.now - start))
+            memory.append(Self.residentMemory())
         }
         let heroldRate = Double(pages.count) / best
         print(
             "  herold       \(Self.format(heroldRate)) pages/s  \(Self.format(megabytes / best)) MB/s  "
-                + "(\(Self.format(best, 2)) s, \(empty) empty, \(characters / 1000) kB of text)")
+                + "(1 thread, \(Self.format(best, 2)) s, \(empty) empty, \(characters / 1000) kB of text)")
+        print("               resident memory after each pass: \(memory.joined(separator: ", "))")
+
+        var threadedRate: Double?
+        if threads > 1 {
+            var threadedBest = Double.infinity
+            memory = []
+            var threadedCharacters = 0
+            for _ in 0..<max(1, self.repeat) {
+                let start = ContinuousClock.now
+                threadedCharacters = Self.extractAll(pages, extractor: extractor, threads: threads).characters
+                threadedBest = min(threadedBest, Self.seconds(ContinuousClock.now - start))
+                memory.append(Self.residentMemory())
+            }
+            threadedRate = Double(pages.count) / threadedBest
+            print(
+                "  herold ×\(threads)    \(Self.format(threadedRate!)) pages/s  \(Self.format(megabytes / threadedBest)) MB/s  "
+                    + "(\(threads) threads in one process, \(Self.format(threadedBest, 2)) s, "
+                    + "\(threadedCharacters == characters ? "same" : "DIFFERENT") text length as 1 thread)")
+            print("               resident memory after each pass: \(memory.joined(separator: ", "))")
+        }
 
         // The floor under Herold's time: libxml2 parsing (with charset sniffing) alone.
         var parseBest = Double.infinity
@@ -80,7 +104,44 @@ struct ExtractBench: ParsableCommand {
         print(
             "  trafilatura  \(Self.format(rate)) pages/s  \(Self.format(megabytes / baseline.seconds)) MB/s  "
                 + "(\(Self.format(baseline.seconds, 2)) s, \(baseline.version))")
-        print("  ratio        herold/trafilatura \(Self.format(heroldRate / rate))× (target ≥ 20×)")
+        print("  ratio        herold/trafilatura \(Self.format(heroldRate / rate))× single-threaded, like for like (target ≥ 20×)")
+        if let threadedRate {
+            print("               herold ×\(threads) threads/trafilatura (one process) \(Self.format(threadedRate / rate))×")
+        }
+    }
+
+    /// Extracts every page, on `threads` worker threads that take the next page from a shared
+    /// counter; returns the bytes of text and the pages with no text.
+    static func extractAll(_ pages: [[UInt8]], extractor: Extractor, threads: Int) -> (characters: Int, empty: Int) {
+        if threads <= 1 {
+            var characters = 0
+            var empty = 0
+            for page in pages {
+                let text = extractor.extract(page, url: nil).article?.text ?? ""
+                characters += text.utf8.count
+                if text.isEmpty { empty += 1 }
+            }
+            return (characters, empty)
+        }
+        let next = Atomic<Int>(0)
+        let characters = Atomic<Int>(0)
+        let empty = Atomic<Int>(0)
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            while true {
+                let index = next.add(1, ordering: .relaxed).oldValue
+                guard index < pages.count else { return }
+                let text = extractor.extract(pages[index], url: nil).article?.text ?? ""
+                characters.add(text.utf8.count, ordering: .relaxed)
+                if text.isEmpty { empty.add(1, ordering: .relaxed) }
+            }
+        }
+        return (characters.load(ordering: .relaxed), empty.load(ordering: .relaxed))
+    }
+
+    /// This process's resident memory (all / anonymous) from /proc, as "N MB (anon M MB)".
+    static func residentMemory() -> String {
+        guard let sample = SoakBench.read(getpid(), start: Date()) else { return "?" }
+        return "\(sample.rssKB / 1024) MB (anon \(sample.anonKB / 1024) MB)"
     }
 
     /// Runs trafilatura in a python3 child over the same files; nil (with a message) when

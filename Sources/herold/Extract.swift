@@ -38,7 +38,17 @@ extension Herold {
         @Option(help: "CSS selector of the article links on a listing page.")
         var links: String?
 
+        /// For checking that a change leaves every output as it was: INPUT is then a directory
+        /// (with a dev-set `manifest.json`, whose `url` of each page is passed as `--url`, or
+        /// just *.html files), and each page's `--json` object is written to DIR/<name>.json.
+        @Option(name: .customLong("dump-to"), help: .hidden)
+        var dumpDirectory: String?
+
         func run() async throws {
+            if let dumpDirectory {
+                try dump(into: dumpDirectory)
+                return
+            }
             let page = try await Input.load(input, url: url, logger: makeLogger(verbose: false))
             let extractor = Extractor(options: ExtractionOptions(links: links, content: content, strip: strip))
             let result = extractor.extract(page.bytes, url: page.url, httpCharset: page.charset)
@@ -50,6 +60,45 @@ extension Herold {
             case .json:
                 print(Self.json(result, url: page.url).rendered())
             }
+        }
+
+        /// `--dump-to`: every page of the directory `input`, one extractor, one process.
+        private func dump(into output: String) throws {
+            let root = URL(fileURLWithPath: input)
+            var pages: [(file: URL, url: URL?)] = []
+            if let data = try? Data(contentsOf: root.appendingPathComponent("manifest.json")),
+                let manifest = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                let entries = manifest["pages"] as? [[String: Any]]
+            {
+                for entry in entries {
+                    guard let file = entry["file"] as? String else { continue }
+                    // As `--url` would take it: absolute URLs only.
+                    let url = (entry["url"] as? String).flatMap(URL.init(string:)).flatMap { $0.scheme == nil ? nil : $0 }
+                    pages.append((root.appendingPathComponent(file), url))
+                }
+            } else {
+                let files = (try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []
+                for name in files.sorted() where name.hasSuffix(".html") || name.hasSuffix(".htm") {
+                    pages.append((root.appendingPathComponent(name), nil))
+                }
+            }
+            guard !pages.isEmpty else {
+                printError("error: \(input): no manifest.json pages and no *.html files")
+                throw Exit.noInput
+            }
+            try FileManager.default.createDirectory(atPath: output, withIntermediateDirectories: true)
+            let extractor = Extractor(options: ExtractionOptions(links: links, content: content, strip: strip))
+            for page in pages {
+                guard let data = try? Data(contentsOf: page.file) else {
+                    printError("error: \(page.file.path): cannot read the file")
+                    continue
+                }
+                let result = extractor.extract([UInt8](data), url: page.url, httpCharset: nil)
+                let name = page.file.deletingPathExtension().lastPathComponent + ".json"
+                let rendered = Self.json(result, url: page.url).rendered() + "\n"
+                try Data(rendered.utf8).write(to: URL(fileURLWithPath: output).appendingPathComponent(name))
+            }
+            print("\(pages.count) pages written to \(output)")
         }
 
         static func json(_ page: PageExtraction, url: URL?) -> JSONValue {

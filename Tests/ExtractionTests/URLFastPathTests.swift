@@ -1,0 +1,48 @@
+@testable import Extraction
+import Foundation
+import Testing
+
+/// The speed paths of the URL and byte search helpers hold against the general code they skip: each
+/// test compares a fast path with the standard library (or the helper's own general path)
+/// over inputs built to reach both sides of every shortcut.
+@Suite("URL and byte search fast paths")
+struct URLFastPathTests {
+    @Test("the ASCII scheme reading agrees with the scalar one")
+    func schemes() {
+        for reference in [
+            "https://a.example/", "JavaScript:alert(1)", " java\tscript:x", "java\u{0}script:x", "/path:x", "?q=a:b",
+            "#frag:x", "1abc:def", ":x", "mailto:a@b", "relative/path", "", "  ", "jav&#x61;script:x", "DATA:text/html",
+            "javascript:\u{301}x", "/\u{301}x:y", "ja\u{301}vascript:x", "java\u{200B}script:x", "java\u{A0}script:x",
+            "vbscript:msgbox", "h\u{7F}ttp:x", "tel:+49",
+        ] {
+            #expect(URLTools.scheme(of: reference) == URLTools.schemeByScalars(reference), "\(reference.debugDescription)")
+        }
+        #expect(URLTools.scheme(of: " java\tscript:x") == "javascript")
+        #expect(URLTools.scheme(of: "/path:x") == nil)
+        #expect(URLTools.scheme(of: "1abc:def") == "")
+    }
+
+    @Test("references are resolved the same with or without surrounding white space and controls")
+    func trimming() {
+        let base = URL(string: "https://site.example/news/")
+        #expect(URLTools.resolve("\t/a b\n", against: base) == URLTools.resolve("/a b", against: base))
+        #expect(URLTools.resolve("\u{0}x.html\u{7F}", against: base)?.absoluteString == "https://site.example/news/x.html")
+        #expect(URLTools.resolve("   ", against: base) == nil)
+        #expect(URLTools.resolve("x.html", against: base)?.absoluteString == "https://site.example/news/x.html")
+    }
+
+    @Test("byte search finds needles at the ends, not across or past them")
+    func byteSearch() {
+        #expect(ByteSearch.contains("abc", ""))
+        #expect(ByteSearch.contains("abc", "abc"))
+        #expect(ByteSearch.contains("xxabc", "abc"))
+        #expect(ByteSearch.contains("abcxx", "abc"))
+        #expect(!ByteSearch.contains("ab", "abc"))
+        #expect(!ByteSearch.contains("", "a"))
+        #expect(!ByteSearch.contains("abxc", "abc"))
+        #expect(ByteSearch.contains(Array("<meta generator=typo3>".utf8), "typo3"))
+        #expect(!ByteSearch.contains(Array("<meta generator=typo>".utf8), "typo3"))
+        #expect(ByteSearch.contains(Substring("für über"), "über"))
+        #expect(ByteSearch.asciiLowercased(Array("ABC äÖ xyZ".utf8)[...]) == Array("abc äÖ xyz".utf8))
+    }
+}
