@@ -42,21 +42,55 @@ enum ByteSearch {
         }
     }
 
+    /// Where `needle` occurs in `haystack`, byte for byte (UTF-8), left to right, each search
+    /// going on after the previous match (as repeated `range(of:)` calls would). A needle that
+    /// starts with a letter or a symbol always matches at the start of a character.
+    static func ranges(of needle: String, in haystack: Substring) -> [Range<String.Index>] {
+        guard !needle.isEmpty else { return [] }
+        var needle = needle
+        var text = haystack
+        let offsets: [Int] = text.withUTF8 { text in
+            needle.withUTF8 { pattern in
+                var found: [Int] = []
+                var from = 0
+                while let offset = firstOffset(text, pattern, from: from) {
+                    found.append(offset)
+                    from = offset + pattern.count
+                }
+                return found
+            }
+        }
+        let length = needle.utf8.count
+        let utf8 = haystack.utf8
+        return offsets.map { offset in
+            let lower = utf8.index(utf8.startIndex, offsetBy: offset)
+            return lower..<utf8.index(lower, offsetBy: length)
+        }
+    }
+
     private static func contains(_ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>) -> Bool {
+        firstOffset(text, pattern, from: 0) != nil
+    }
+
+    /// The offset of the first occurrence of `pattern` in `text` at or after `from`.
+    private static func firstOffset(_ text: UnsafeBufferPointer<UInt8>, _ pattern: UnsafeBufferPointer<UInt8>, from: Int)
+        -> Int?
+    {
         let count = pattern.count
-        guard count > 0 else { return true }
-        guard text.count >= count, let haystack = text.baseAddress, let needle = pattern.baseAddress else { return false }
+        guard count > 0 else { return from <= text.count ? from : nil }
+        guard from >= 0, text.count - from >= count, let base = text.baseAddress, let needle = pattern.baseAddress
+        else { return nil }
         // The C library's vectorized memchr finds each candidate first byte, memcmp checks the
         // rest: the 200 kB page prefix is scanned for every CMS marker that is not there.
         let first = Int32(needle.pointee)
-        var start = haystack
-        let lastStart = haystack + (text.count - count)
+        var start = base + from
+        let lastStart = base + (text.count - count)
         while start <= lastStart {
-            guard let found = memchr(start, first, lastStart - start + 1) else { return false }
+            guard let found = memchr(start, first, lastStart - start + 1) else { return nil }
             let candidate = UnsafePointer(found.assumingMemoryBound(to: UInt8.self))
-            if memcmp(candidate + 1, needle + 1, count - 1) == 0 { return true }
+            if memcmp(candidate + 1, needle + 1, count - 1) == 0 { return candidate - base }
             start = candidate + 1
         }
-        return false
+        return nil
     }
 }

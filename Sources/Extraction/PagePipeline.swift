@@ -158,24 +158,25 @@ struct BlockFilter {
         var inRelatedSection = false
         for (index, block) in blocks.enumerated() {
             let key = TextTools.key(block.text)
+            let length = block.text.count  // in characters: counted once, compared often
             // A related-content heading: it and the short or link-heavy blocks under it go; a
             // long reading block ends the section.
-            if block.text.count <= 60, Self.isRelatedHeading(TextTools.phraseKey(block.text)) {
+            if length <= 60, Self.isRelatedHeading(TextTools.phraseKey(block.text)) {
                 inRelatedSection = true
                 continue
             }
             if inRelatedSection {
-                if block.text.count >= Self.relatedSectionEnd && block.linkDensity < 0.3 {
+                if length >= Self.relatedSectionEnd && block.linkDensity < 0.3 {
                     inRelatedSection = false
                 } else {
                     continue
                 }
             }
-            if block.text.count <= 120, Self.isCredit(key) { continue }
-            if block.text.count <= Self.captionLength, Self.endsWithCredit(key) { continue }
-            if block.text.count <= Self.callToActionLength, Self.isCallToAction(key) { continue }
-            if block.text.count <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
-            if block.text.count <= Self.callToActionLength, Rules.accessPrompts.contains(where: { key.contains($0) }) {
+            if length <= 120, Self.isCredit(key) { continue }
+            if length <= Self.captionLength, Self.endsWithCredit(key) { continue }
+            if length <= Self.callToActionLength, Self.isCallToAction(key) { continue }
+            if length <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
+            if length <= Self.callToActionLength, Rules.accessPrompts.contains(where: { ByteSearch.contains(key, $0) }) {
                 continue
             }
             if case .heading(let level) = block.kind {
@@ -189,8 +190,8 @@ struct BlockFilter {
             if suppressedBelow != nil { continue }
             if DemoDetector.isDemo(block.text, isHeading: false) { continue }
             if Rules.boilerplatePhrases.contains(TextTools.phraseKey(block.text)) { continue }
-            if block.linkDensity > 0.8 && block.text.count < 100 { continue }
-            if block.text.count >= 10 {
+            if block.linkDensity > 0.8 && length < 100 { continue }
+            if length >= 10 {
                 if seen.contains(key) { continue }
                 seen.insert(key)
             }
@@ -250,14 +251,10 @@ struct BlockFilter {
 
     /// Whether `phrase` occurs in `text` with no letter directly before or after it.
     static func containsWord(_ text: String, _ phrase: String) -> Bool {
-        var searchStart = text.startIndex
-        while let range = text[searchStart...].range(of: phrase) {
-            searchStart = range.upperBound
-            if range.lowerBound > text.startIndex, text[text.index(before: range.lowerBound)].isLetter { continue }
-            if range.upperBound < text.endIndex, text[range.upperBound].isLetter { continue }
-            return true
+        ByteSearch.ranges(of: phrase, in: text[...]).contains { range in
+            !(range.lowerBound > text.startIndex && text[text.index(before: range.lowerBound)].isLetter)
+                && !(range.upperBound < text.endIndex && text[range.upperBound].isLetter)
         }
-        return false
     }
 
     /// Whether a (lower-cased) block text ends in an image credit: `©`, or a word of
@@ -267,9 +264,7 @@ struct BlockFilter {
         let tail = key.suffix(creditTail)
         if tail.contains("©") { return true }
         for word in Rules.creditTailWords {
-            var searchStart = tail.startIndex
-            while let range = tail[searchStart...].range(of: word) {
-                searchStart = range.upperBound
+            for range in ByteSearch.ranges(of: word, in: tail) {
                 if range.lowerBound > tail.startIndex, tail[tail.index(before: range.lowerBound)].isLetter { continue }
                 let rest = tail[range.upperBound...].drop { $0 == " " }
                 if rest.first == ":" || rest.first == "©" { return true }

@@ -1,5 +1,6 @@
 @testable import Extraction
 import Foundation
+import TestSupport
 import Testing
 
 /// The speed paths of the URL and byte search helpers hold against the general code they skip: each
@@ -44,5 +45,31 @@ struct URLFastPathTests {
         #expect(!ByteSearch.contains(Array("<meta generator=typo>".utf8), "typo3"))
         #expect(ByteSearch.contains(Substring("für über"), "über"))
         #expect(ByteSearch.asciiLowercased(Array("ABC äÖ xyZ".utf8)[...]) == Array("abc äÖ xyz".utf8))
+    }
+
+    @Test("byte-level phrase ranges agree with repeated Foundation range(of:) searches")
+    func phraseRangesAgreeWithFoundation() {
+        var random = SplitMix64(state: 0xB17E5)
+        let alphabet: [String] = ["a", "e", "o", "f", "t", "s", " ", ":", "é", "ü", "©", "ß", "–", "x", "🇩🇪"]
+        let needles = ["foto", "fo", "o", "ss", "aa", "é", "©", "üs", "foto:", "tot", "a a"]
+        var matches = 0
+        for _ in 0..<3_000 {
+            let text = String((0..<Int(random.next() % 40)).map { _ in alphabet[Int(random.next() % UInt64(alphabet.count))] }.joined())
+            let start = Int(random.next() % 4)
+            let haystack = text.dropFirst(min(start, text.count))
+            for needle in needles {
+                var expected: [Range<String.Index>] = []
+                var from = haystack.startIndex
+                while let range = haystack[from...].range(of: needle) {
+                    expected.append(range)
+                    from = range.upperBound
+                }
+                let found = ByteSearch.ranges(of: needle, in: haystack)
+                #expect(found == expected, "\(needle) in \(haystack)")
+                matches += found.count
+            }
+        }
+        #expect(matches > 1_000)
+        #expect(ByteSearch.ranges(of: "", in: "abc"[...]).isEmpty)
     }
 }
