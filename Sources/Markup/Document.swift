@@ -96,6 +96,9 @@ public class MarkupDocument {
 public final class HTMLDocument: MarkupDocument {
     /// How the encoding was chosen.
     public let encodingSource: Charset.Source
+    /// What the encoding converter could not convert ("input conversion failed due to input
+    /// error, bytes 0x9D 0x8C …"), at most 8 messages; empty for a clean page.
+    public let decodingWarnings: [String]
 
     /// Parses HTML bytes.
     /// - Parameters:
@@ -132,13 +135,20 @@ public final class HTMLDocument: MarkupDocument {
             input.removeAll { $0 == 0 }
         }
         if input.isEmpty { input = Array("<html></html>".utf8) }
-        let doc: htmlDocPtr? = input.withUnsafeBufferPointer { buffer in
-            buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
-                htmlReadMemory(chars, Int32(clamping: buffer.count), url, encoding, options)
+        // The encoding converter reports bytes it cannot convert without a parser context, so
+        // libxml2 would print them to stderr (a daemon's journal would fill with them): they are
+        // collected as the document's decoding warnings instead.
+        let sink = XMLPullErrorSink(limit: 8)
+        let doc: htmlDocPtr? = LibXML.collectingErrors(into: sink) {
+            input.withUnsafeBufferPointer { buffer in
+                buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { chars in
+                    htmlReadMemory(chars, Int32(clamping: buffer.count), url, encoding, options)
+                }
             }
         }
         guard let doc else { throw .empty("HTML document") }
         self.encodingSource = sniffed.source
+        self.decodingWarnings = sink.messages
         super.init(pointer: doc, encoding: encoding, isHTML: true)
     }
 

@@ -48,6 +48,20 @@ struct CharsetTests {
         #expect(utf16.first("p")?.text == "hi")
     }
 
+    @Test("bytes the declared encoding cannot convert are the document's decoding warnings (not stderr)")
+    func decodingWarnings() throws {
+        // Shift_JIS with a lead byte followed by a byte no Shift_JIS character has.
+        var bytes = Array("<html><head><meta charset=\"shift_jis\"></head><body><p>".utf8)
+        bytes += [0x82, 0xA0, 0x81, 0x7F, 0x82, 0xA2]
+        bytes += Array("</p></body></html>".utf8)
+        let doc = try HTMLDocument(bytes: bytes)
+        #expect(doc.encoding.uppercased() == "SHIFT_JIS")
+        #expect(doc.decodingWarnings.contains { $0.contains("conversion") }, "\(doc.decodingWarnings)")
+        let clean = try HTMLDocument(bytes: Array("<meta charset=\"shift_jis\"><p>".utf8) + [0x82, 0xA0] + Array("</p>".utf8))
+        #expect(clean.decodingWarnings.isEmpty)
+        #expect(clean.first("p")?.text == "あ")
+    }
+
     @Test("the usual lies: ISO-8859-1 on UTF-8 text is UTF-8; utf-8 on windows-1252 text is windows-1252")
     func lyingLabels() throws {
         let utf8 = Array("<html><head><meta charset=\"iso-8859-1\"></head><body><p>Grüße – 5 €</p></body></html>".utf8)
