@@ -223,10 +223,7 @@ enum TextTools {
                     continue
                 }
                 // A multi-byte scalar: decode its value to classify it.
-                let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-                let end = min(count, index + length)
-                var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-                for next in (index + 1)..<max(index + 1, end) { value = value << 6 | UInt32(input[next] & 0x3F) }
+                let (value, end) = scalar(in: input, at: index)
                 if isSpace(value) {
                     pendingSpace = true
                 } else if value != 0x200B {
@@ -238,6 +235,17 @@ enum TextTools {
             }
             return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// The value of the multi-byte UTF-8 scalar starting at `index` (valid UTF-8, as a Swift
+    /// string's bytes are) and the index after it.
+    private static func scalar(in input: UnsafeBufferPointer<UInt8>, at index: Int) -> (value: UInt32, end: Int) {
+        let byte = input[index]
+        let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
+        let end = min(input.count, index + length)
+        var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
+        for next in (index + 1)..<max(index + 1, end) { value = value << 6 | UInt32(input[next] & 0x3F) }
+        return (value, end)
     }
 
     /// Whether `collapse` would return these UTF-8 bytes unchanged: no white space but single
@@ -260,10 +268,7 @@ enum TextTools {
                 index += 1
                 continue
             }
-            let length = byte >= 0xF0 ? 4 : byte >= 0xE0 ? 3 : byte >= 0xC0 ? 2 : 1
-            let end = min(count, index + length)
-            var value = UInt32(byte) & (length == 4 ? 0x07 : length == 3 ? 0x0F : 0x1F)
-            for next in (index + 1)..<max(index + 1, end) { value = value << 6 | UInt32(input[next] & 0x3F) }
+            let (value, end) = scalar(in: input, at: index)
             if isSpace(value) || value == 0x200B { return false }
             afterSpace = false
             index = end
