@@ -120,7 +120,9 @@ let package = Package(
         .testTarget(
             name: "ExtractionTests", dependencies: ["Extraction", "Markup", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: settings),
-        .testTarget(name: "ArchiveTests", dependencies: ["Archive", "FeedModel", "TestSupport"], swiftSettings: settings),
+        .testTarget(
+            name: "ArchiveTests", dependencies: ["Archive", "FeedModel", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: settings),
         .testTarget(
             name: "SyndicationTests", dependencies: ["Syndication", "Archive", "Markup", "FeedModel", "TestSupport"],
             exclude: ["Fixtures"], swiftSettings: settings),

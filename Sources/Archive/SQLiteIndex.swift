@@ -5,7 +5,7 @@ internal import GRDB
 /// whose `unicode61 remove_diacritics 2` tokenizer folds German diacritics ("kase" finds "Käse").
 public final class SQLiteIndex: ArchiveIndex {
     /// Bumped whenever the schema changes; an index of another version is rebuilt from the files.
-    static let schemaVersion = 5
+    static let schemaVersion = 6
 
     private let pool: DatabasePool
 
@@ -34,7 +34,8 @@ public final class SQLiteIndex: ArchiveIndex {
                 sql: """
                     CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
                     CREATE TABLE IF NOT EXISTS stories (
-                        id TEXT PRIMARY KEY,
+                        row INTEGER PRIMARY KEY,
+                        id TEXT NOT NULL UNIQUE,
                         updated REAL NOT NULL,
                         origin TEXT NOT NULL,
                         month TEXT NOT NULL,

@@ -1,6 +1,7 @@
 @testable import Archive
 import FeedModel
 import Foundation
+import GRDB
 import Testing
 
 @Suite("Archive")
@@ -108,6 +109,41 @@ struct ArchiveStoreTests {
         // Seen once more (a rewrite of meta.json without a new text) keeps one searchable row.
         _ = try await store.ingest(observation("Die Straßensanierung beginnt im Juni.", source: "c", place: "https://example.org/c/1", at: 30))
         #expect(try await store.search(SearchQuery(words: ["Juni"])).map(\.storyID) == [id])
+    }
+
+    @Test("each story's full-text row is its declared stories row, so a VACUUM keeps search answers")
+    func fullTextRowSurvivesVacuum() async throws {
+        var ids: [String] = []
+        do {
+            let store = try open()
+            for (n, text) in ["Hochwasserschutz an der Saale.", "Neue Radwege in Erfurt.", "Förderung für Hochschulen."].enumerated() {
+                guard case .new(let id) = try await store.ingest(
+                    observation(text, source: "s\(n)", place: "https://example.org/v/\(n)", guid: "v\(n)", at: Double(n)))
+                else {
+                    Issue.record("expected a new story for \(text)")
+                    return
+                }
+                ids.append(id)
+            }
+            _ = try await store.ingest(observation("Neue Radwege in Weimar.", source: "s1", place: "https://example.org/v/1", guid: "v1", at: 10))
+        }
+        let database = try DatabaseQueue(path: root.appendingPathComponent("herold.sqlite").path)
+        try await database.writeWithoutTransaction { db in
+            let key = try Row.fetchOne(db, sql: "SELECT type, pk FROM pragma_table_info('stories') WHERE name = 'row'")
+            #expect(key?["type"] as String? == "INTEGER")
+            #expect(key?["pk"] as Int? == 1, "an INTEGER PRIMARY KEY is the rowid, which VACUUM must keep")
+            try db.execute(sql: "VACUUM")
+            let mismatched = try Int.fetchOne(
+                db, sql: "SELECT count(*) FROM story_fts LEFT JOIN stories ON stories.rowid = story_fts.rowid WHERE stories.id IS NOT story_fts.story")
+            #expect(mismatched == 0)
+            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM story_fts") == 3)
+        }
+        try database.close()
+        let store = try open()
+        #expect(try await store.search(SearchQuery(words: ["Saale"])).map(\.storyID) == [ids[0]])
+        #expect(try await store.search(SearchQuery(words: ["Weimar"])).map(\.storyID) == [ids[1]])
+        #expect(try await store.search(SearchQuery(words: ["Erfurt"])).isEmpty, "the revised story's old text stays gone")
+        #expect(try await store.search(SearchQuery(words: ["Hochschulen"])).map(\.storyID) == [ids[2]])
     }
 
     @Test("reopening the archive restores dedup from the files alone")
