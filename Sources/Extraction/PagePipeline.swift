@@ -176,9 +176,10 @@ struct BlockFilter {
             if length <= Self.captionLength, Self.endsWithCredit(key) { continue }
             if length <= Self.callToActionLength, Self.isCallToAction(key) { continue }
             if length <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
-            if length <= Self.callToActionLength, Rules.accessPrompts.contains(where: { ByteSearch.contains(key, $0) }) {
-                continue
-            }
+            if length <= Self.readingTimeLength, Self.isReadingTime(key) { continue }
+            if length <= Self.callToActionLength, Self.isSiteNotice(key) { continue }
+            if length <= Self.inlineRelatedLength, block.linkDensity >= 0.5, Self.isInlineRelated(key) { continue }
+            if length <= Self.inlineRelatedLength, Self.isPostNavigation(key) { continue }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -242,6 +243,73 @@ struct BlockFilter {
     /// A call to action is at most this many characters long.
     static let callToActionLength = 300
 
+    /// A reading-time line is at most this many characters long.
+    static let readingTimeLength = 40
+
+    /// Whether a (lower-cased) block text is a reading-time line: a number, "min" and a word
+    /// of `Rules.readingTimeWords` ("4 min read", "lesezeit: 2 minuten").
+    static func isReadingTime(_ key: String) -> Bool {
+        key.contains(where: \.isNumber) && ByteSearch.contains(key, "min")
+            && Rules.readingTimeWords.contains { containsWord(key, $0) }
+    }
+
+    /// Whether a (lower-cased) block text is the site talking about itself rather than the
+    /// article: an access or feedback prompt, an appeal to support the site, a rights notice
+    /// or disclaimer, an advertising disclosure.
+    static func isSiteNotice(_ key: String) -> Bool {
+        if Rules.accessPrompts.contains(where: { ByteSearch.contains(key, $0) }) { return true }
+        if Rules.feedbackPrompts.contains(where: { ByteSearch.contains(key, $0) }) { return true }
+        if Rules.advertisingDisclosures.contains(where: { ByteSearch.contains(key, $0) }) { return true }
+        if isAdvertisingLabel(key) { return true }
+        // An appeal or a notice in quotes is reported speech (an article about the site's
+        // campaign, or about copyright).
+        if let first = key.first, !Self.quoteMarks.contains(first),
+            Rules.appealPhrases.contains(where: { containsWord(key, $0) })
+        {
+            return true
+        }
+        return Rules.rightsNotices.contains { notice in
+            ByteSearch.ranges(of: notice, in: key[...]).contains { range in
+                range.lowerBound == key.startIndex || !Self.quoteMarks.contains(key[key.index(before: range.lowerBound)])
+            }
+        }
+    }
+
+    /// Characters that open a quotation or a parenthesis.
+    static let quoteMarks: Set<Character> = ["\"", "'", "(", "«", "‘", "“", "„", "‹"]
+
+    /// Whether a (lower-cased) block text starts with an advertising label and a separator
+    /// ("anzeige - …", "*werbung. …").
+    static func isAdvertisingLabel(_ key: String) -> Bool {
+        let text = key.drop { $0 == "*" || $0 == " " }
+        for label in Rules.advertisingLabels where text.hasPrefix(label) {
+            let rest = text.dropFirst(label.count).drop { $0 == " " }
+            if let next = rest.first, "-–—:,.|".contains(next) { return true }
+        }
+        return false
+    }
+
+    /// Whether a (lower-cased) block text starts with a word of `Rules.postNavigationPrefixes`
+    /// ("nächster eintrag …", "article suivant …").
+    static func isPostNavigation(_ key: String) -> Bool {
+        Rules.postNavigationPrefixes.contains { prefix in
+            key.hasPrefix(prefix) && !(key.dropFirst(prefix.count).first?.isLetter ?? false)
+        }
+    }
+
+    /// A related link in the text ("Lesen Sie auch: …") is at most this many characters long.
+    static let inlineRelatedLength = 250
+
+    /// Whether a (lower-cased) block text is a related-content heading followed by a colon and
+    /// more ("le puede interesar: …", "tags: a, b, c"); the caller checks that it is mostly a link.
+    static func isInlineRelated(_ key: String) -> Bool {
+        Rules.relatedSectionHeadings.contains { heading in
+            guard key.hasPrefix(heading) else { return false }
+            let rest = key.dropFirst(heading.count).drop { $0 == " " }
+            return rest.first == ":" && rest.dropFirst().contains { $0.isLetter || $0.isNumber }
+        }
+    }
+
     /// Whether a (lower-cased) block text asks the reader to subscribe, follow or register
     /// on a channel: a phrase of `Rules.callToActionVerbs` and one of `Rules.callToActionChannels`.
     static func isCallToAction(_ key: String) -> Bool {
@@ -257,12 +325,15 @@ struct BlockFilter {
         }
     }
 
-    /// Whether a (lower-cased) block text ends in an image credit: `©`, or a word of
-    /// `Rules.creditTailWords` standing alone and followed by `:` or `©`, in its last
-    /// `creditTail` characters.
+    /// Whether a (lower-cased) block text ends in an image credit: `©`, a marker of
+    /// `Rules.creditTailMarkers` (a stock agency, "symbolbild"), `(c)` outside an "(a) (b) (c)"
+    /// enumeration, or a word of `Rules.creditTailWords` standing alone and followed by `:` or
+    /// `©`, in its last `creditTail` characters.
     static func endsWithCredit(_ key: String) -> Bool {
         let tail = key.suffix(creditTail)
         if tail.contains("©") { return true }
+        if Rules.creditTailMarkers.contains(where: { ByteSearch.contains(tail, $0) }) { return true }
+        if ByteSearch.contains(tail, "(c)"), !ByteSearch.contains(key, "(b)") { return true }
         for word in Rules.creditTailWords {
             for range in ByteSearch.ranges(of: word, in: tail) {
                 if range.lowerBound > tail.startIndex, tail[tail.index(before: range.lowerBound)].isLetter { continue }
