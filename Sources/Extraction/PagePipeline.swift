@@ -84,14 +84,19 @@ struct PagePipeline {
         let attachments = media.attachments(in: chosen.roots)
 
         cleaner.strip((cms?.strip ?? []) + options.strip, in: document)
-        let extraction = FallbackCascade(
-            cleaner: cleaner, filter: BlockFilter(title: title, frequencies: frequencies), finder: finder
-        ).run(main: chosen, body: body)
+        let filter = BlockFilter(title: title, frequencies: frequencies)
+        let extraction = FallbackCascade(cleaner: cleaner, filter: filter, finder: finder).run(main: chosen, body: body)
         var blocks = extraction.blocks
         if extraction.method != .selector {
             let description = page.meta["og:description"] ?? page.meta["description"] ?? page.meta["twitter:description"]
             let lead = LeadRecovery(description: description).lead(body: body, roots: chosen.roots, blocks: blocks)
-            blocks = lead + blocks
+            if !lead.isEmpty {
+                // The lead element can hold more than the lead (an excerpt box with its meta
+                // lines and comment link): its blocks pass the same filter, and a block the
+                // content already holds is not repeated.
+                let present = Set(blocks.map { TextTools.key($0.text) })
+                blocks = filter.filter(lead).filter { !present.contains(TextTools.key($0.text)) } + blocks
+            }
             // Script-rendered pages: the declared article body when the DOM holds little of it.
             if let declared = StructuredBody(objects: page.jsonLD).replacement(for: blocks) { blocks = declared }
         }
