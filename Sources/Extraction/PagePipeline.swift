@@ -89,6 +89,8 @@ struct PagePipeline {
         var blocks = extraction.blocks
         if extraction.method != .selector {
             let description = page.meta["og:description"] ?? page.meta["description"] ?? page.meta["twitter:description"]
+            // Recipe pages: the declared ingredients' visible list when the content left it out.
+            blocks = RecipeIngredients(objects: page.jsonLD).list(body: body, blocks: blocks, filter: filter) + blocks
             let lead = LeadRecovery(description: description).lead(body: body, roots: chosen.roots, blocks: blocks)
             if !lead.isEmpty {
                 // The lead element can hold more than the lead (an excerpt box with its meta
