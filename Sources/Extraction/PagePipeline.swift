@@ -183,6 +183,7 @@ struct BlockFilter {
             if length <= Self.captionLength, Self.endsWithCredit(key) { continue }
             if length <= Self.callToActionLength, Self.isCallToAction(key) { continue }
             if length <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
+            if length <= Self.bylineLength, Self.isBylineDate(block.text, key: key) { continue }
             if length <= Self.readingTimeLength, Self.isReadingTime(key) { continue }
             if length <= Self.callToActionLength, Self.isSiteNotice(key) { continue }
             if length <= Self.inlineRelatedLength, block.linkDensity >= 0.5, Self.isInlineRelated(key) { continue }
@@ -243,6 +244,31 @@ struct BlockFilter {
             let word = String(word)
             if Rules.dateLineLabels.contains(word) || DateParser.month(named: word) != nil { continue }
             return false
+        }
+        return PageDates().inText(text) != nil
+    }
+
+    /// A byline with a date is at most this many characters long.
+    static let bylineLength = 80
+    /// A byline names its author in at most this many words.
+    static let bylineNameWords = 4
+
+    /// Whether a block is only a byline with the page's date ("von Anja Muster am 14. Mai 2014,
+    /// 15:40 Uhr"): it opens with a word of `Rules.bylineWords`, holds a date `PageDates` reads
+    /// in text, and besides numbers, month names and the labels of
+    /// `Rules.dateLineLabels` has at most `bylineNameWords` words, the first of them capitalized
+    /// (a name; "Von März 2020 bis Mai 2021" is a period, not a byline).
+    static func isBylineDate(_ text: String, key: String) -> Bool {
+        let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+        guard let first = words.first, Rules.bylineWords.contains(TextTools.key(String(first))) else { return false }
+        var names = 0
+        for word in words.dropFirst() {
+            if word.allSatisfy(\.isNumber) { continue }
+            let lower = TextTools.key(String(word))
+            if Rules.dateLineLabels.contains(lower) || DateParser.month(named: lower) != nil { continue }
+            if names == 0, !(word.first?.isUppercase ?? false) { return false }
+            names += 1
+            if names > bylineNameWords { return false }
         }
         return PageDates().inText(text) != nil
     }

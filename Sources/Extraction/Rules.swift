@@ -237,6 +237,9 @@ enum Rules {
         "published", "stand", "uhr", "updated", "veröffentlicht", "veröffentlichung", "zuletzt",
     ]
 
+    /// Words (lower-case) that open a byline ("von Anja Muster am 14. Mai 2014", "By Evan Symon").
+    static let bylineWords: Set<String> = ["by", "par", "por", "von"]
+
     /// Prefixes of dates that are page metadata rather than publication dates.
     static let footerDatePrefixes: [String] = [
         "aktualisiert", "last modified", "last updated", "letzte aktualisierung", "letzte änderung", "stand",

@@ -132,6 +132,20 @@ struct SiteNoticeRuleTests {
         #expect(text.contains("Die Fahrt dauert 25 Minuten."))
     }
 
+    @Test("a byline with the date goes; a period or a sentence that opens with \"Von\" and a date stays")
+    func bylineDates() throws {
+        let text = try text("""
+            <p>von Anja Muster am 14. Mai 2014, 15:40 Uhr</p>
+            <p>Von Felix Beispiel // 1. November 2023</p>
+            <p>Von März 2020 bis Mai 2021</p>
+            <p>Von Montag an fahren die Busse ab dem 14. Mai 2014 auch am Abend.</p>
+            """)
+        #expect(!text.contains("Anja Muster"))
+        #expect(!text.contains("Felix Beispiel"))
+        #expect(text.contains("Von März 2020 bis Mai 2021"))
+        #expect(text.contains("Von Montag an fahren die Busse"))
+    }
+
     @Test("an opinion piece styled `commentary` is no comment thread for the token rules and the scoring; `comment` still is")
     func commentaryIsArticle() throws {
         let extra = "<p>Ein Leser schreibt, er warte abends oft eine Stunde auf den letzten Bus, und fragt, warum die Linie "
