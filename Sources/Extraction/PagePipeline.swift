@@ -221,8 +221,11 @@ struct BlockFilter {
         }
     }
 
+    /// Whether a (lower-cased) block text opens with a credit prefix, also in parentheses or
+    /// brackets ("(Quelle: Foto Max Muster)").
     static func isCredit(_ key: String) -> Bool {
-        Rules.creditPrefixes.contains { key.hasPrefix($0) }
+        let text = key.drop { $0 == "(" || $0 == "[" || $0 == " " }
+        return Rules.creditPrefixes.contains { text.hasPrefix($0) }
     }
 
     /// A block of at most this many characters that ends in a credit is an image caption.

@@ -116,19 +116,23 @@ struct SiteNoticeRuleTests {
         #expect(text.contains("Werbung an den Bussen bringt dem Verkehrsverbund"))
     }
 
-    @Test("rating prompts, reading-time lines and source lines go; a duration in the text stays")
+    @Test("rating prompts, reading-time lines and source lines (also in parentheses) go; a duration or a sentence about a source stays")
     func promptsAndMetaLines() throws {
         let text = try text("""
             <p>War der Artikel nützlich? (95 Stimmen: 4,7 von 5)</p>
             <p>4 Min Read</p>
             <p>Lesezeit: 2 Minuten</p>
             <p>Źródło: ISBnews</p>
+            <p>(Quelle: Foto Max Muster)</p>
             <p>Die Fahrt dauert 25 Minuten.</p>
+            <p>(Quelle der Fahrgastzahlen ist die Zählung des Verkehrsverbunds im Herbst.)</p>
             """)
         #expect(!text.contains("War der Artikel nützlich"))
         #expect(!text.contains("4 Min Read"))
         #expect(!text.contains("Lesezeit"))
         #expect(!text.contains("ISBnews"))
+        #expect(!text.contains("Foto Max Muster"))
+        #expect(text.contains("(Quelle der Fahrgastzahlen ist die Zählung"))
         #expect(text.contains("Die Fahrt dauert 25 Minuten."))
     }
 
