@@ -13,7 +13,9 @@ import Markup
 /// 6. images, attachments, title and date from the chosen content, before blocks are stripped;
 /// 7. strip selectors and content-level boilerplate (share bars, related news, sliders, ...);
 /// 8. blocks: demo and placeholder blocks, in-page duplicates and repeated filler removed;
-///    the lead, when the page describes it and it sits before the content, put first;
+///    the lead, when the page describes it and it sits before the content, put first (its
+///    blocks filtered alike); a recipe's declared ingredients' visible list when the content
+///    left it out;
 /// 9. the sanitizer, last, renders the HTML.
 struct PagePipeline {
     let options: ExtractionOptions
