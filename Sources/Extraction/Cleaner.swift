@@ -222,6 +222,7 @@ enum TokenMatcher {
         var weak = false
         for token in tokens(of: node) {
             let text = String(token)
+            if Rules.articleGenreTokens.contains(text) { continue }
             let hit = Rules.contentTokensExact.contains(text)
                 || Rules.contentTokenParts.contains { ByteSearch.contains(token, $0) }
             guard hit else { continue }
@@ -233,7 +234,7 @@ enum TokenMatcher {
     /// Whether an element is a comment, answer, forum post or slide: repeated, linked, but
     /// never an item of a listing of articles.
     static func matchesNonListingItem(_ node: Node) -> Bool {
-        for token in tokens(of: node) {
+        for token in tokens(of: node) where !Rules.articleGenreTokens.contains(String(token)) {
             for part in Rules.nonListingItemTokenParts where ByteSearch.contains(token, part) { return true }
         }
         return false

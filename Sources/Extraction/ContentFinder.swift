@@ -1,3 +1,4 @@
+import Foundation
 import Markup
 
 /// Finds the article container. The cascade, first hit wins:
@@ -32,6 +33,8 @@ struct ContentFinder {
         "media", "meta", "outbrain", "promo", "related", "scroll", "shoutbox", "sidebar", "skyscraper", "sponsor",
         "shopping", "tags", "teaser", "tool", "widget",
     ]
+    /// `Rules.articleGenreTokens`, longest first (removed from class/id values before the hints).
+    private static let genreTokens = Rules.articleGenreTokens.sorted { $0.count > $1.count }
     /// Commas of the scripts on the pages (each counts a point): `,` `，` `、` `،`.
     private static let commas: [Unicode.Scalar] = [",", "，", "、", "،"]
     /// Well-known article body selectors, most specific first.
@@ -192,7 +195,11 @@ struct ContentFinder {
     private func classWeight(_ node: Node) -> Double {
         var weight = 0.0
         for value in [node.attribute("class"), node.attribute("id")] {
-            guard let value = value?.lowercased(), !value.isEmpty else { continue }
+            guard var value = value?.lowercased(), !value.isEmpty else { continue }
+            // An article genre token ("commentary") is no negative hint ("comment").
+            for genre in Self.genreTokens where ByteSearch.contains(value, genre) {
+                value = value.replacingOccurrences(of: genre, with: " ")
+            }
             if Self.negativeHints.contains(where: { ByteSearch.contains(value, $0) }) { weight -= 25 }
             if Self.positiveHints.contains(where: { ByteSearch.contains(value, $0) }) { weight += 25 }
         }

@@ -13,7 +13,9 @@ import Markup
 /// 6. images, attachments, title and date from the chosen content, before blocks are stripped;
 /// 7. strip selectors and content-level boilerplate (share bars, related news, sliders, ...);
 /// 8. blocks: demo and placeholder blocks, in-page duplicates and repeated filler removed;
-///    the lead, when the page describes it and it sits before the content, put first;
+///    the lead, when the page describes it and it sits before the content, put first (its
+///    blocks filtered alike); a recipe's declared ingredients' visible list when the content
+///    left it out;
 /// 9. the sanitizer, last, renders the HTML.
 struct PagePipeline {
     let options: ExtractionOptions
@@ -84,14 +86,21 @@ struct PagePipeline {
         let attachments = media.attachments(in: chosen.roots)
 
         cleaner.strip((cms?.strip ?? []) + options.strip, in: document)
-        let extraction = FallbackCascade(
-            cleaner: cleaner, filter: BlockFilter(title: title, frequencies: frequencies), finder: finder
-        ).run(main: chosen, body: body)
+        let filter = BlockFilter(title: title, frequencies: frequencies)
+        let extraction = FallbackCascade(cleaner: cleaner, filter: filter, finder: finder).run(main: chosen, body: body)
         var blocks = extraction.blocks
         if extraction.method != .selector {
             let description = page.meta["og:description"] ?? page.meta["description"] ?? page.meta["twitter:description"]
+            // Recipe pages: the declared ingredients' visible list when the content left it out.
+            blocks = RecipeIngredients(objects: page.jsonLD).list(body: body, blocks: blocks, filter: filter) + blocks
             let lead = LeadRecovery(description: description).lead(body: body, roots: chosen.roots, blocks: blocks)
-            blocks = lead + blocks
+            if !lead.isEmpty {
+                // The lead element can hold more than the lead (an excerpt box with its meta
+                // lines and comment link): its blocks pass the same filter, and a block the
+                // content already holds is not repeated.
+                let present = Set(blocks.map { TextTools.key($0.text) })
+                blocks = filter.filter(lead).filter { !present.contains(TextTools.key($0.text)) } + blocks
+            }
             // Script-rendered pages: the declared article body when the DOM holds little of it.
             if let declared = StructuredBody(objects: page.jsonLD).replacement(for: blocks) { blocks = declared }
         }
@@ -176,9 +185,11 @@ struct BlockFilter {
             if length <= Self.captionLength, Self.endsWithCredit(key) { continue }
             if length <= Self.callToActionLength, Self.isCallToAction(key) { continue }
             if length <= Self.dateLineLength, Self.isDateLine(block.text, key: key) { continue }
-            if length <= Self.callToActionLength, Rules.accessPrompts.contains(where: { ByteSearch.contains(key, $0) }) {
-                continue
-            }
+            if length <= Self.bylineLength, Self.isBylineDate(block.text, key: key) { continue }
+            if length <= Self.readingTimeLength, Self.isReadingTime(key) { continue }
+            if length <= Self.callToActionLength, Self.isSiteNotice(key) { continue }
+            if length <= Self.inlineRelatedLength, block.linkDensity >= 0.5, Self.isInlineRelated(key) { continue }
+            if length <= Self.inlineRelatedLength, Self.isPostNavigation(key) { continue }
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
@@ -212,8 +223,11 @@ struct BlockFilter {
         }
     }
 
+    /// Whether a (lower-cased) block text opens with a credit prefix, also in parentheses or
+    /// brackets ("(Quelle: Foto Max Muster)").
     static func isCredit(_ key: String) -> Bool {
-        Rules.creditPrefixes.contains { key.hasPrefix($0) }
+        let text = key.drop { $0 == "(" || $0 == "[" || $0 == " " }
+        return Rules.creditPrefixes.contains { text.hasPrefix($0) }
     }
 
     /// A block of at most this many characters that ends in a credit is an image caption.
@@ -239,8 +253,100 @@ struct BlockFilter {
         return PageDates().inText(text) != nil
     }
 
+    /// A byline with a date is at most this many characters long.
+    static let bylineLength = 80
+    /// A byline names its author in at most this many words.
+    static let bylineNameWords = 4
+
+    /// Whether a block is only a byline with the page's date ("von Anja Muster am 14. Mai 2014,
+    /// 15:40 Uhr"): it opens with a word of `Rules.bylineWords`, holds a date `PageDates` reads
+    /// in text, and besides numbers, month names and the labels of
+    /// `Rules.dateLineLabels` has at most `bylineNameWords` words, the first of them capitalized
+    /// (a name; "Von März 2020 bis Mai 2021" is a period, not a byline).
+    static func isBylineDate(_ text: String, key: String) -> Bool {
+        let words = text.split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+        guard let first = words.first, Rules.bylineWords.contains(TextTools.key(String(first))) else { return false }
+        var names = 0
+        for word in words.dropFirst() {
+            if word.allSatisfy(\.isNumber) { continue }
+            let lower = TextTools.key(String(word))
+            if Rules.dateLineLabels.contains(lower) || DateParser.month(named: lower) != nil { continue }
+            if names == 0, !(word.first?.isUppercase ?? false) { return false }
+            names += 1
+            if names > bylineNameWords { return false }
+        }
+        return PageDates().inText(text) != nil
+    }
+
     /// A call to action is at most this many characters long.
     static let callToActionLength = 300
+
+    /// A reading-time line is at most this many characters long.
+    static let readingTimeLength = 40
+
+    /// Whether a (lower-cased) block text is a reading-time line: a number, "min" and a word
+    /// of `Rules.readingTimeWords` ("4 min read", "lesezeit: 2 minuten").
+    static func isReadingTime(_ key: String) -> Bool {
+        key.contains(where: \.isNumber) && ByteSearch.contains(key, "min")
+            && Rules.readingTimeWords.contains { containsWord(key, $0) }
+    }
+
+    /// Whether a (lower-cased) block text is the site talking about itself rather than the
+    /// article: an access or feedback prompt, an appeal to support the site, a rights notice
+    /// or disclaimer, an advertising disclosure.
+    static func isSiteNotice(_ key: String) -> Bool {
+        if Rules.accessPrompts.contains(where: { ByteSearch.contains(key, $0) }) { return true }
+        if Rules.feedbackPrompts.contains(where: { ByteSearch.contains(key, $0) }) { return true }
+        if Rules.advertisingDisclosures.contains(where: { ByteSearch.contains(key, $0) }) { return true }
+        if isAdvertisingLabel(key) { return true }
+        // An appeal or a notice in quotes is reported speech (an article about the site's
+        // campaign, or about copyright).
+        if let first = key.first, !Self.quoteMarks.contains(first),
+            Rules.appealPhrases.contains(where: { containsWord(key, $0) })
+        {
+            return true
+        }
+        return Rules.rightsNotices.contains { notice in
+            ByteSearch.ranges(of: notice, in: key[...]).contains { range in
+                range.lowerBound == key.startIndex || !Self.quoteMarks.contains(key[key.index(before: range.lowerBound)])
+            }
+        }
+    }
+
+    /// Characters that open a quotation or a parenthesis.
+    static let quoteMarks: Set<Character> = ["\"", "'", "(", "«", "‘", "“", "„", "‹"]
+
+    /// Whether a (lower-cased) block text starts with an advertising label and a separator
+    /// ("anzeige - …", "*werbung. …").
+    static func isAdvertisingLabel(_ key: String) -> Bool {
+        let text = key.drop { $0 == "*" || $0 == " " }
+        for label in Rules.advertisingLabels where text.hasPrefix(label) {
+            let rest = text.dropFirst(label.count).drop { $0 == " " }
+            if let next = rest.first, "-–—:,.|".contains(next) { return true }
+        }
+        return false
+    }
+
+    /// Whether a (lower-cased) block text starts with a word of `Rules.postNavigationPrefixes`
+    /// ("nächster eintrag …", "article suivant …").
+    static func isPostNavigation(_ key: String) -> Bool {
+        Rules.postNavigationPrefixes.contains { prefix in
+            key.hasPrefix(prefix) && !(key.dropFirst(prefix.count).first?.isLetter ?? false)
+        }
+    }
+
+    /// A related link in the text ("Lesen Sie auch: …") is at most this many characters long.
+    static let inlineRelatedLength = 250
+
+    /// Whether a (lower-cased) block text is a related-content heading followed by a colon and
+    /// more ("le puede interesar: …", "tags: a, b, c"); the caller checks that it is mostly a link.
+    static func isInlineRelated(_ key: String) -> Bool {
+        Rules.relatedSectionHeadings.contains { heading in
+            guard key.hasPrefix(heading) else { return false }
+            let rest = key.dropFirst(heading.count).drop { $0 == " " }
+            return rest.first == ":" && rest.dropFirst().contains { $0.isLetter || $0.isNumber }
+        }
+    }
 
     /// Whether a (lower-cased) block text asks the reader to subscribe, follow or register
     /// on a channel: a phrase of `Rules.callToActionVerbs` and one of `Rules.callToActionChannels`.
@@ -257,12 +363,15 @@ struct BlockFilter {
         }
     }
 
-    /// Whether a (lower-cased) block text ends in an image credit: `©`, or a word of
-    /// `Rules.creditTailWords` standing alone and followed by `:` or `©`, in its last
-    /// `creditTail` characters.
+    /// Whether a (lower-cased) block text ends in an image credit: `©`, a marker of
+    /// `Rules.creditTailMarkers` (a stock agency, "symbolbild"), `(c)` outside an "(a) (b) (c)"
+    /// enumeration, or a word of `Rules.creditTailWords` standing alone and followed by `:` or
+    /// `©`, in its last `creditTail` characters.
     static func endsWithCredit(_ key: String) -> Bool {
         let tail = key.suffix(creditTail)
         if tail.contains("©") { return true }
+        if Rules.creditTailMarkers.contains(where: { ByteSearch.contains(tail, $0) }) { return true }
+        if ByteSearch.contains(tail, "(c)"), !ByteSearch.contains(key, "(b)") { return true }
         for word in Rules.creditTailWords {
             for range in ByteSearch.ranges(of: word, in: tail) {
                 if range.lowerBound > tail.startIndex, tail[tail.index(before: range.lowerBound)].isLetter { continue }

@@ -70,6 +70,11 @@ enum Rules {
         "answer", "comment", "message", "postbit", "reply", "slide", "swiper",
     ]
 
+    /// Class/id tokens that contain a content boilerplate part but name an article genre: an
+    /// opinion piece styled "commentary" is the article, not a comment thread. The token rules
+    /// and the container scoring skip them.
+    static let articleGenreTokens: Set<String> = ["commentaries", "commentary"]
+
     /// Token parts that protect an element from the token rules (the article container itself).
     static let protectedTokenParts: [String] = [
         "articlebody", "article-body", "bodytext", "body-text", "entry-content", "main-content", "maincontent",
@@ -120,8 +125,8 @@ enum Rules {
     /// Prefixes (lower-case) of short blocks that credit an image or name a source, not text.
     static let creditPrefixes: [String] = [
         "abbildung:", "beitragsbild:", "bild:", "bildnachweis", "bildquelle:", "copyright", "credit:", "crédito:",
-        "crédit photo", "foto:", "fotos:", "image:", "photo source:", "photo:", "photo credit", "picture:", "quelle:",
-        "source:", "titelbild:", "©",
+        "crédit photo", "fonte:", "foto:", "fotos:", "fuente:", "image:", "photo source:", "photo:", "photo credit",
+        "picture:", "quelle:", "source:", "titelbild:", "źródło:", "©",
     ]
 
     /// Words (lower-case) that, followed by `:` or `©`, name an image's photographer or source:
@@ -132,21 +137,91 @@ enum Rules {
         "photo", "photos",
     ]
 
+    /// Substrings (lower-case) that, in the tail of a short block, name a stock-photo agency or
+    /// mark a symbolic picture: the block is an image caption ("… gut getarnt. (mlharing /
+    /// iStock.com)", "Judy Eddy/WENN.com", "(Symbolbild)"). A `(c)` in the tail counts as `©`
+    /// unless the block enumerates "(a) … (b) … (c)".
+    static let creditTailMarkers: [String] = [
+        "123rf", "adobe stock", "adobestock", "depositphotos", "dreamstime", "fotolia", "getty images", "gettyimages",
+        "imago images", "istock", "pexels", "picture alliance", "picture-alliance", "pixabay", "shutterstock",
+        "symbolbild", "symbolfoto", "unsplash", "wenn.com",
+    ]
+
     /// A short block that holds a phrase of each of these two tables asks the reader to
     /// subscribe, follow or register ("Subscribe to our newsletter", "Síguenos en Telegram",
     /// "Bitte registrieren Sie sich und halten Sie sich an unsere Netiquette"): the site talking,
     /// not the article. Whole words, lower-case.
     static let callToActionVerbs: [String] = [
-        "abonnez", "abonniere", "abonnieren", "folge uns", "folgen sie uns", "follow me", "follow us",
-        "melde dich", "melden sie sich", "registrieren sie sich", "sign up", "signing up", "siguenos", "síguenos",
-        "subscribe", "subscriber", "subscribers", "subscription", "suscribete", "suscríbete", "suscribirse",
+        "abonnez", "abonniere", "abonnieren", "folge uns", "folgen sie uns", "follow me", "follow us", "for the latest",
+        "get the latest", "melde dich", "melden sie sich", "nos siga", "obserwuj nas", "registrieren sie sich",
+        "segue-nos", "seguici", "siga-nos", "sign up", "signing up", "siguenos", "síguenos", "subscribe", "subscriber",
+        "subscribers", "subscription", "suivez-nous", "suscribete", "suscríbete", "suscribirse", "unete", "únete",
     ]
 
     /// The channels of a call to action (see `callToActionVerbs`).
     static let callToActionChannels: [String] = [
-        "facebook", "full story", "inbox", "instagram", "netiquette", "newsletter", "newsletters", "posteingang",
-        "telegram", "twitter", "whatsapp", "youtube",
+        "android", "app", "apps", "facebook", "full story", "google play", "inbox", "instagram", "ios", "netiquette",
+        "newsletter", "newsletters", "posteingang", "telegram", "twitter", "whatsapp", "youtube",
     ]
+
+    /// Phrases (lower-case, whole words) of the site asking the reader to pay for, donate to
+    /// or join it ("Unterstützen Sie diese Form des Journalismus", "would you consider
+    /// supporting our work?", "Hazte miembro"): a short block holding one is not article text.
+    static let appealPhrases: [String] = [
+        "apóyanos", "become a member", "consider supporting", "donate now", "faites un don", "hazte miembro",
+        "hazte socio", "help us continue", "jetzt spenden", "jetzt unterstützen", "soutenez-nous", "spenden sie",
+        "support our journalism", "support our work", "supporting our work", "unterstütze uns", "unterstütze unsere",
+        "unterstützen sie diese", "unterstützen sie uns", "unterstützen sie unsere", "we need your help",
+        "werden sie mitglied", "wesprzyj nas",
+    ]
+
+    /// Substrings (lower-case) of rights notices and publisher disclaimers ("All rights
+    /// reserved", "Les opinions … n'engagent que leurs auteurs", "Alle Angaben ohne Gewähr"). A
+    /// short block holding one is not article text, unless the phrase is quoted or in
+    /// parentheses (an article about copyright that names the formula).
+    static let rightsNotices: [String] = [
+        "all rights reserved", "alle rechte vorbehalten", "copyrighted property", "die meinung des autors",
+        "do not necessarily reflect", "does not necessarily reflect", "gibt die meinung des autors wieder",
+        "n'engagent que", "nicht notwendigerweise die", "not responsible for the opinions", "ohne gewähr",
+        "prawem autorskim", "sofern nicht anders", "todos los derechos reservados", "tous droits réservés",
+        "tutti i diritti riservati", "unless otherwise noted", "unless otherwise stated", "without permission",
+        "without written permission", "wszelkie prawa zastrzeżone",
+    ]
+
+    /// Substrings (lower-case) of advertising and affiliate disclosures ("Dieser Beitrag
+    /// enthält Werbung", "This post contains affiliate links"). A block that starts with
+    /// "Anzeige" or "Werbung" followed by a separator ("ANZEIGE - …", "*Werbung.") is one too.
+    static let advertisingDisclosures: [String] = [
+        "affiliate link", "affiliate-link", "affiliatelink", "bezahlte werbung", "contains affiliate", "enthält affiliate",
+        "enthält werbung", "may earn a commission", "may receive compensation", "our advertisers", "sponsored content",
+        "sponsored post", "unbezahlte werbung", "werbelink",
+    ]
+
+    /// Words that open an advertising label when a separator follows ("Anzeige -", "Werbung:").
+    static let advertisingLabels: [String] = ["anzeige", "werbung"]
+
+    /// Substrings (lower-case) of the site asking for a rating or a share of the page ("War der
+    /// Artikel nützlich?", "Was this article helpful?", "(Noch keine Bewertungen)").
+    static let feedbackPrompts: [String] = [
+        "did you find this article", "fanden sie diesen artikel", "möchten sie den artikel teilen",
+        "noch keine bewertungen", "rate this article", "war der artikel nützlich", "war dieser artikel hilfreich",
+        "war dieser beitrag hilfreich", "was this article helpful", "was this helpful", "wie hilfreich war",
+    ]
+
+    /// Prefixes (lower-case) of links to the next or previous post ("Nächster Eintrag …",
+    /// "Article suivant …", "Vorschau auf den nächsten Artikel"): blog navigation, not text.
+    static let postNavigationPrefixes: [String] = [
+        "älterer beitrag", "article précédent", "article suivant", "articolo precedente", "articolo successivo",
+        "artículo anterior", "nachfolgebeitrag", "nächster artikel", "nächster beitrag", "nächster eintrag",
+        "następny artykuł", "neuerer beitrag", "newer post", "next article", "next post", "older post",
+        "poprzedni artykuł", "previous article", "previous post", "siguiente artículo", "vorgängerbeitrag",
+        "vorheriger artikel", "vorheriger beitrag", "vorheriger eintrag", "voriger beitrag",
+        "vorschau auf den nächsten artikel",
+    ]
+
+    /// Words (lower-case) of a reading-time line ("4 Min Read", "Lesezeit: 2 Minuten", "5 min de
+    /// lectura"): a short block with a number, "min" and one of these is page metadata.
+    static let readingTimeWords: [String] = ["lectura", "lecture", "lesedauer", "lesezeit", "read", "reading"]
 
     /// Substrings (lower-case) of paywall and login prompts: the site asking the reader to log
     /// in, subscribe or register before reading on. A short block holding one is not article text.
@@ -161,6 +236,9 @@ enum Rules {
         "aktualisiert", "am", "datum", "erstellt", "geändert", "last", "modified", "on", "posted", "publiziert",
         "published", "stand", "uhr", "updated", "veröffentlicht", "veröffentlichung", "zuletzt",
     ]
+
+    /// Words (lower-case) that open a byline ("von Anja Muster am 14. Mai 2014", "By Evan Symon").
+    static let bylineWords: Set<String> = ["by", "par", "por", "von"]
 
     /// Prefixes of dates that are page metadata rather than publication dates.
     static let footerDatePrefixes: [String] = [

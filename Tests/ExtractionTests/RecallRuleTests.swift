@@ -125,6 +125,25 @@ struct RecallRuleTests {
         #expect(inBody.components(separatedBy: "Der Kreistag hat am Dienstag").count == 2)
     }
 
+    @Test("a lead box that holds more than the lead: its boilerplate lines go, a paragraph the content holds is not repeated")
+    func leadBoxFiltered() throws {
+        let stem = "Mehr Busse am Abend: Der Landkreis verdichtet ab Januar den Takt auf elf Linien."
+        let first = "Der Kreistag hat am Dienstag den neuen Nahverkehrsplan beschlossen, der ab dem kommenden Jahr dichtere "
+            + "Takte auf den Buslinien zwischen den Dörfern und der Kreisstadt vorsieht."
+        let header = """
+            <div class="excerpt"><p>Mehr Busse am Abend:</p>
+            <p>Der Landkreis verdichtet ab Januar den Takt auf elf Linien.</p>
+            <p>\(first)</p>
+            <p>Schreibe einen Kommentar</p></div>
+            """
+        let text = try text(leadPage(description: stem, header: header))
+        #expect(text.hasPrefix("Mehr Busse am Abend:"))
+        #expect(text.contains("Der Landkreis verdichtet ab Januar den Takt auf elf Linien."))
+        #expect(!text.contains("Schreibe einen Kommentar"))
+        #expect(text.components(separatedBy: "Der Kreistag hat am Dienstag").count == 2)
+        #expect(text.contains("mehr überdachte Haltestellen."))
+    }
+
     @Test("a header outside <article> that holds the lead is kept for the lead; a site header is not")
     func leadInHeader() throws {
         // A header is kept only for a paragraph of at least 120 characters outside links.

@@ -78,4 +78,54 @@ struct StructuredDataTests {
         #expect(blog.kind == .listing)
         #expect(blog.links.count == 5)
     }
+
+    static func recipePage(ingredients: [String]?, steps: String, box: String) -> String {
+        var json = "{\"@context\":\"https://schema.org\",\"@type\":\"Recipe\",\"name\":\"Apfelkuchen\""
+        if let ingredients {
+            json += ",\"recipeIngredient\":[" + ingredients.map(\.jsonQuoted).joined(separator: ",") + "]"
+        }
+        json += "}"
+        return """
+            <html><head><title>Apfelkuchen</title><script type="application/ld+json">\(json)</script></head>
+            <body><div class="layout"><div class="ingredients-box">\(box)</div>
+            <div class="recipe-steps"><h1>Apfelkuchen</h1>\(steps)</div></div></body></html>
+            """
+    }
+
+    static let steps = """
+        <p>Den Backofen auf 180 Grad vorheizen, die Form fetten und mit etwas Mehl ausstreuen, damit sich der Kuchen \
+        später gut lösen lässt.</p>
+        <p>Mehl, Zucker und das Ei zu einem glatten Teig verkneten, in die Form drücken und dabei einen Rand von etwa \
+        zwei Zentimetern hochziehen.</p>
+        <p>Die Äpfel schälen, vierteln und in dünne Spalten schneiden, fächerartig auf dem Teig verteilen und den Kuchen \
+        etwa 45 Minuten goldbraun backen.</p>
+        """
+
+    static let ingredientTable = """
+        <h2>Zutaten</h2><table>
+        <tr><td>200 g</td><td>Mehl</td></tr>
+        <tr><td>100 g</td><td>Zucker</td></tr>
+        <tr><td>3</td><td>Äpfel, säuerlich</td></tr>
+        <tr><td>1</td><td>Ei</td></tr>
+        </table>
+        """
+
+    @Test("a recipe's declared ingredients bring their visible list when the content left it out; never the declaration itself")
+    func recipeIngredients() throws {
+        let ingredients = ["200 g Mehl", "100 g Zucker", "3 Äpfel, säuerlich", "1 Ei"]
+        let page = Self.recipePage(ingredients: ingredients, steps: Self.steps, box: Self.ingredientTable)
+        let text = try #require(extract(page).article?.text)
+        #expect(text.contains("200 g Mehl"))
+        #expect(text.contains("3 Äpfel, säuerlich"))
+        #expect(text.contains("Die Äpfel schälen, vierteln"))
+        // Without the declaration nothing is added.
+        let undeclared = try #require(
+            extract(Self.recipePage(ingredients: nil, steps: Self.steps, box: Self.ingredientTable)).article?.text)
+        #expect(!undeclared.contains("200 g Mehl"))
+        #expect(undeclared.contains("Die Äpfel schälen, vierteln"))
+        // A declared list that is not on the page adds nothing (the declaration is not text).
+        let invisible = try #require(
+            extract(Self.recipePage(ingredients: ingredients, steps: Self.steps, box: "")).article?.text)
+        #expect(!invisible.contains("Mehl\n") && !invisible.contains("200 g"))
+    }
 }
