@@ -306,11 +306,14 @@ struct BlockFilter {
         {
             return true
         }
-        return Rules.rightsNotices.contains { notice in
+        func unquoted(_ notice: String) -> Bool {
             ByteSearch.ranges(of: notice, in: key[...]).contains { range in
                 range.lowerBound == key.startIndex || !Self.quoteMarks.contains(key[key.index(before: range.lowerBound)])
             }
         }
+        if Rules.rightsNotices.contains(where: unquoted) { return true }
+        return Rules.conditionalRightsNotices.contains(where: unquoted)
+            && Rules.rightsNoticeCues.contains { ByteSearch.contains(key, $0) }
     }
 
     /// Characters that open a quotation or a parenthesis.

@@ -176,16 +176,30 @@ enum Rules {
     ]
 
     /// Substrings (lower-case) of rights notices and publisher disclaimers ("All rights
-    /// reserved", "Les opinions … n'engagent que leurs auteurs", "Alle Angaben ohne Gewähr"). A
-    /// short block holding one is not article text, unless the phrase is quoted or in
-    /// parentheses (an article about copyright that names the formula).
+    /// reserved", "Les opinions … n'engagent que leurs auteurs"). A short block holding one is not
+    /// article text, unless the phrase is quoted or in parentheses (an article about copyright
+    /// that names the formula).
     static let rightsNotices: [String] = [
         "all rights reserved", "alle rechte vorbehalten", "copyrighted property", "die meinung des autors",
         "do not necessarily reflect", "does not necessarily reflect", "gibt die meinung des autors wieder",
-        "n'engagent que", "nicht notwendigerweise die", "not responsible for the opinions", "ohne gewähr",
-        "prawem autorskim", "sofern nicht anders", "todos los derechos reservados", "tous droits réservés",
-        "tutti i diritti riservati", "unless otherwise noted", "unless otherwise stated", "without permission",
-        "without written permission", "wszelkie prawa zastrzeżone",
+        "n'engagent que", "not responsible for the opinions", "prawem autorskim", "todos los derechos reservados",
+        "tous droits réservés", "tutti i diritti riservati", "wszelkie prawa zastrzeżone",
+    ]
+
+    /// Phrases (lower-case) that end a rights notice or disclaimer ("Alle Angaben ohne Gewähr",
+    /// "may not be reproduced without permission") but are ordinary prose too ("he entered the
+    /// building without permission"): they count as a notice only beside a word of
+    /// `rightsNoticeCues` in the same short block.
+    static let conditionalRightsNotices: [String] = [
+        "nicht notwendigerweise die", "ohne gewähr", "sofern nicht anders", "unless otherwise noted",
+        "unless otherwise stated", "without permission", "without written permission",
+    ]
+
+    /// Substrings (lower-case) that make a `conditionalRightsNotices` phrase a notice: the
+    /// block speaks of rights, licences, reproduction, published details or the editors' view.
+    static let rightsNoticeCues: [String] = [
+        "©", "angaben", "cc by", "cc-by", "copyright", "creative commons", "licen", "lizenz", "meinung", "opinion",
+        "redaktion", "reprint", "reproduc", "rechte", "rights",
     ]
 
     /// Substrings (lower-case) of advertising and affiliate disclosures ("Dieser Beitrag
