@@ -94,7 +94,9 @@ public enum FeedParser {
         let diagnostics: [String]
         if repairs {
             // SAX2 over the streamed repair: no tree, strings only for what the feed keeps.
-            let stream = XMLRepairStream(decoded.bytes)
+            // Character references in element content reach libxml2 as CDATA (one callback per
+            // section instead of one per reference; the same characters and runs).
+            let stream = XMLRepairStream(decoded.bytes, characterDataAsCDATA: decoded.isUTF8)
             let outcome: XMLStreamOutcome
             (wire, notAFeed, outcome) = XMLFeedParser.parse(
                 streamingFrom: stream.read(into:), options: readerOptions, documentURL: url,

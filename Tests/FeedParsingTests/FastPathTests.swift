@@ -1,4 +1,5 @@
 import Foundation
+import Markup
 import Testing
 import TestSupport
 
@@ -244,5 +245,138 @@ import TestSupport
         let repaired = XMLRepair.repair(Array(document.utf8))
         #expect(String(decoding: repaired.bytes, as: UTF8.self) == document)
         #expect(throws: NotAFeedError.self) { try FeedParser.parse(Array(document.utf8), url: nil) }
+    }
+}
+
+/// The CDATA mode of the streamed repair (character references in element content written as
+/// CDATA, ``XMLRepair/characterDataAsCDATA``) against the plain repair: libxml2 must report
+/// the same events (elements, text runs joined), stop at the same place and give the same
+/// diagnostics, on the corpus and on mutants of it seeded with the inputs the mode must leave
+/// alone or handle (references to line ends, `]]>`, U+FFFE, CR, references in attribute
+/// values, markup inside tags, text after the root).
+@Suite struct CDATAModeTests {
+    typealias Random = SplitMix64
+
+    enum Event: Equatable {
+        case start(XMLPullElement)
+        case end
+        case text(String)
+    }
+
+    final class Recorder: XMLStreamHandler {
+        var events: [Event] = []
+        var isDone: Bool { false }
+        func startElement(_ element: () -> XMLPullElement) { events.append(.start(element())) }
+        func endElement() { events.append(.end) }
+        func characters(_ text: XMLTextPiece, startsRun: Bool) {
+            if !startsRun, case .text(let previous) = events.last {
+                events[events.count - 1] = .text(previous + text.string)
+            } else {
+                events.append(.text(text.string))
+            }
+        }
+    }
+
+    /// The events, outcome and repaired bytes of a streamed read of `input`, in reads of
+    /// random sizes.
+    static func run(_ input: [UInt8], cdata: Bool, random: inout Random) -> ([Event], XMLStreamOutcome, [UInt8]) {
+        let stream = XMLRepairStream(input, characterDataAsCDATA: cdata)
+        var seen: [UInt8] = []
+        let recorder = Recorder()
+        var sizes = random
+        let outcome = XMLStreamParser.parse(
+            streamingFrom: { buffer in
+                let size = min(buffer.count, Int.random(in: 1...5000, using: &sizes))
+                let count = stream.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[0..<size]))
+                seen += UnsafeRawBufferPointer(rebasing: buffer[0..<count])
+                return count
+            }, options: XMLPullOptions(encoding: "UTF-8"), handler: recorder)
+        _ = random.next()
+        return (recorder.events, outcome, seen)
+    }
+
+    static let tokens = [
+        "&", "<", "&amp;", "&lt;p&gt;", "&auml;", "&#150;", "&#10;", "&#13;", "&#x0A;", "\r\n", "\r", "]]>", "]]",
+        "&#93;&#93;&gt;", "&#93;]>", "&#62;", "\u{FFFE}", "\u{FFFF}", "<![CDATA[x]]>", "<!--c-->", "<?p x?>", "\"", "'",
+        "<a title=\"x>y&amp;z\">", "<b a='&lt;'/>", "<!ELEMENT x>", "&bogus;", "&#0;", "&#x1F600;", "\u{1}", "</rss>",
+        "<!DOCTYPE r [<!ENTITY e \"&#38;\">]>", "&e;", "\n&amp;\n",
+    ].map { Array($0.utf8) }
+
+    @Test func cdataModeReportsTheSameEvents() throws {
+        let root = CorpusTests.root
+        let files = (FileManager.default.enumerator(atPath: root.path)?.compactMap { $0 as? String } ?? [])
+            .filter { !$0.hasSuffix(".json") }.sorted()
+        #expect(files.count >= 40)
+        var random = Random(state: 0xCDA7A)
+        var converted = 0
+        var failedReads = 0
+        for file in files {
+            guard let original = FileManager.default.contents(atPath: root.appendingPathComponent(file).path) else { continue }
+            for round in 0..<6 {
+                var input = [UInt8](original)
+                if round > 0 {
+                    for _ in 0..<Int.random(in: 1...8, using: &random) where !input.isEmpty {
+                        let position = Int.random(in: 0..<input.count, using: &random)
+                        input.insert(contentsOf: Self.tokens.randomElement(using: &random)!, at: position)
+                    }
+                }
+                // The feed parser's input: UTF-8 (the mode is only used for UTF-8).
+                let decoded = InputDecoder.decode(input, httpCharset: nil)
+                guard decoded.isUTF8 else { continue }
+                var sizes = random
+                let (plain, plainOutcome, _) = Self.run(decoded.bytes, cdata: false, random: &sizes)
+                let (events, outcome, bytes) = Self.run(decoded.bytes, cdata: true, random: &random)
+                #expect(events == plain, "\(file) round \(round)")
+                #expect(outcome.failed == plainOutcome.failed, "\(file) round \(round)")
+                #expect(outcome.diagnostics == plainOutcome.diagnostics, "\(file) round \(round)")
+                if ByteSearch.contains(bytes, "<![CDATA[") != ByteSearch.contains(decoded.bytes, "<![CDATA[") { converted += 1 }
+                if outcome.failed { failedReads += 1 }
+            }
+        }
+        // The mode did convert, and ill-formed documents were among the inputs.
+        #expect(converted > 20)
+        #expect(failedReads > 20)
+    }
+
+    /// Escaped HTML (as in Atom `type="html"` and many RSS descriptions) reaches the handler
+    /// as the same text in far fewer pieces.
+    @Test func escapedHTMLBecomesFewPieces() {
+        let html = "&lt;p&gt;Gr&#252;&#223;e &amp; mehr &lt;a href=&quot;/x&quot;&gt;Link&lt;/a&gt;&lt;/p&gt;"
+        let document = Array("<feed><content type=\"html\">\(html)</content></feed>".utf8)
+        final class Counter: XMLStreamHandler {
+            var pieces = 0
+            var text = ""
+            var isDone: Bool { false }
+            func startElement(_ element: () -> XMLPullElement) {}
+            func endElement() {}
+            func characters(_ piece: XMLTextPiece, startsRun: Bool) {
+                pieces += 1
+                text += piece.string
+            }
+        }
+        func count(_ cdata: Bool) -> Counter {
+            let stream = XMLRepairStream(document, characterDataAsCDATA: cdata)
+            let counter = Counter()
+            _ = XMLStreamParser.parse(streamingFrom: stream.read(into:), options: XMLPullOptions(encoding: "UTF-8"), handler: counter)
+            return counter
+        }
+        let plain = count(false)
+        let cdata = count(true)
+        #expect(cdata.text == "<p>Grüße & mehr <a href=\"/x\">Link</a></p>")
+        #expect(plain.text == cdata.text)
+        #expect(plain.pieces > 20)
+        #expect(cdata.pieces <= 2)
+    }
+}
+
+/// Whether `bytes` contain the ASCII `needle`.
+private enum ByteSearch {
+    static func contains(_ bytes: [UInt8], _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count else { return false }
+        for start in 0...(bytes.count - pattern.count) where bytes[start] == pattern[0] {
+            if Array(bytes[start..<start + pattern.count]) == pattern { return true }
+        }
+        return false
     }
 }
