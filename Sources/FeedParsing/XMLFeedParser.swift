@@ -237,9 +237,7 @@ struct XMLFeedParser {
             skipDepth -= 1
         } else if capture != nil {
             if capture!.names.isEmpty {
-                let finished = capture!
-                capture = nil
-                assign(finished)
+                assign(capture.take()!)  // moved out, not copied
             } else {
                 capture!.end()
             }
@@ -545,22 +543,44 @@ struct XMLFeedParser {
         }
     }
 
-    private mutating func assign(_ capture: Capture) {
-        let value: String
+    private mutating func assign(_ capture: consuming Capture) {
         var type = capture.type
-        if type == .xhtml {
-            value = HTMLText.trimmed(capture.markupValue)
+        // The value's UTF-8 bytes: the serialized markup, or the text (escaped for XHTML).
+        let source: [UInt8]
+        if type == .xhtml, !capture.hasElements {
+            var escaped: [UInt8] = []
+            HTMLText.appendEscaped(capture.text[...], to: &escaped)
+            source = escaped
         } else if capture.hasElements {
-            value = HTMLText.trimmed(String(decoding: capture.markup, as: UTF8.self))
+            source = capture.markup
             if type == .text { type = .html }
         } else {
-            value = HTMLText.trimmed(capture.textValue)
+            source = capture.text
+        }
+        let value: String
+        var resolvedNow = false
+        if type != .text, let documentURL, entry != nil, let base = htmlBase(capture, documentURL: documentURL, source) {
+            // HTML of an entry with its base known already: its href/src are resolved on the
+            // bytes, and the String is made once (flushEntry would make it twice).
+            (value, resolvedNow) = source.withUnsafeBufferPointer { b in
+                let kept = UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)])
+                guard !kept.isEmpty else { return ("", false) }
+                let rewritten = HTMLText.rewritingURLs(kept, base: base, simpleBase: parts(of: base))
+                return (rewritten.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: kept, as: UTF8.self), true)
+            }
+        } else {
+            value = source.withUnsafeBufferPointer { b in
+                String(decoding: UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)]), as: UTF8.self)
+            }
         }
         if type == .text, capture.leaf == .title || capture.leaf == .feedTitle,
             family(capture.element.namespaceURI) == .rss, feed?.format != .atom10, feed?.format != .atom03,
             HTMLText.looksLikeHTML(value)
         {
             type = .html  // RSS titles often carry escaped markup or double-escaped entities.
+        }
+        if resolvedNow {
+            if capture.leaf == .summary { entry!.summaryResolved = true } else { entry!.contentResolved = true }
         }
         let text = WireText(value: value, type: type)
         switch capture.leaf {
@@ -576,6 +596,36 @@ struct XMLFeedParser {
             guard entry != nil else { return }
             assignToEntry(capture.leaf, text, capture: capture)
         }
+    }
+
+    /// The base ``flushEntry()`` will resolve this HTML value's `href`/`src` against, when it is
+    /// known as the value is read and the value will be kept: for content, its element's base;
+    /// for a summary, the content's base once content was read, or any base when the summary
+    /// has no `href`/`src` to resolve (a later content element may still change the base).
+    private func htmlBase(_ capture: borrowing Capture, documentURL: URL, _ source: [UInt8]) -> URL? {
+        switch capture.leaf {
+        case .content, .xhtmlBody:
+            guard entry!.content == nil else { return nil }
+            return capture.base ?? documentURL
+        case .summary:
+            guard entry!.summary == nil else { return nil }
+            if entry!.content != nil { return entry!.contentBase ?? documentURL }
+            let hasURLs = source.withUnsafeBufferPointer { HTMLText.hasURLAttribute($0) }
+            return hasURLs ? nil : (entry!.contentBase ?? capture.base ?? documentURL)
+        default:
+            return nil
+        }
+    }
+
+    /// The parts of `base` for resolution: those of the document URL computed once per parse,
+    /// of other bases once per distinct base in a row.
+    private mutating func parts(of base: URL) -> URLResolution.Base {
+        if base == documentURL {
+            if documentParts == nil { documentParts = URLResolution.Base(base) }
+            return documentParts!
+        }
+        if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
+        return lastContentBase!.parts
     }
 
     private mutating func assignToEntry(_ leaf: Leaf, _ text: WireText, capture: Capture) {
@@ -621,23 +671,14 @@ struct XMLFeedParser {
         // beside the resolved copy until the adapter runs (a large feed's text is held once).
         if let documentURL {
             let base = finished.contentBase ?? documentURL
-            // The parts of the base, computed once per distinct base (most entries share one).
-            let parts: URLResolution.Base
-            if finished.contentBase == nil {
-                // The document URL: its parts once per parse.
-                if documentParts == nil { documentParts = URLResolution.Base(documentURL) }
-                parts = documentParts!
-            } else {
-                if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
-                parts = lastContentBase!.parts
-            }
-            func resolved(_ text: WireText?) -> WireText? {
-                guard var text, text.type != .text else { return text }
-                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: parts)
+            func resolved(_ text: WireText?, already: Bool) -> WireText? {
+                guard var text, text.type != .text, !already else { return text }
+                // The parts of the base, computed once per distinct base (most entries share one).
+                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: parts(of: base))
                 return text
             }
-            finished.summary = resolved(finished.summary.take())
-            finished.content = resolved(finished.content.take())
+            finished.summary = resolved(finished.summary.take(), already: finished.summaryResolved)
+            finished.content = resolved(finished.content.take(), already: finished.contentResolved)
             finished.urlsResolved = true
             finished.contentBase = nil  // used for nothing else
         }

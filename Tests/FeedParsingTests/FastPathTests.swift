@@ -159,6 +159,25 @@ import TestSupport
         #expect(fast > 1000)
     }
 
+    /// The byte range `assign` keeps is the String `trimmed` keeps, also for bytes that are
+    /// not valid UTF-8 (cut sequences, stray continuation bytes next to white space).
+    @Test func trimmedRangeAgreesWithTrimmed() {
+        var random = Random(state: 19)
+        let pieces: [[UInt8]] = (Self.textPieces + ["a", "x y", "\u{2028}", "\u{3000}", "\u{85}", "\u{A0}", "\u{200B}"])
+            .map { Array($0.utf8) } + [[0xE2, 0x80], [0x80], [0xF0, 0x9F], [0xC3], [0xFF], [0xE2, 0x80, 0xA8, 0x80]]
+        var trimmedSome = 0
+        for _ in 0..<20_000 {
+            let bytes = (0..<Int.random(in: 0...6, using: &random)).flatMap { _ in pieces.randomElement(using: &random)! }
+            let expected = HTMLText.trimmed(String(decoding: bytes, as: UTF8.self))
+            let kept = bytes.withUnsafeBufferPointer { b in
+                String(decoding: UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)]), as: UTF8.self)
+            }
+            #expect(kept == expected, "\(bytes)")
+            if expected.utf8.count < String(decoding: bytes, as: UTF8.self).utf8.count { trimmedSome += 1 }
+        }
+        #expect(trimmedSome > 1000)
+    }
+
     @Test func decodeEntitiesAgreesWithScalarAlgorithm() {
         var random = Random(state: 17)
         let pieces = [
