@@ -178,6 +178,52 @@ import TestSupport
         #expect(trimmedSome > 1000)
     }
 
+    /// The RFC 3339 / RFC 822 fast path of the date parser reads the fields the general
+    /// scanners read, or declines; over generated dates near and across its edges (day and
+    /// month out of range, zone offsets past 18 hours or with 60+ minutes, other case and
+    /// spacing, fractions, zone names, missing weekday).
+    @Test func commonDateFormsAgreeWithScanners() {
+        var random = Random(state: 23)
+        func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
+        let weekdays = ["Mon, ", "Tue, ", "Sun, ", "", "mon, ", "Mon ", "Xyz, "]
+        let months = ["Jan", "Feb", "Sep", "Dec", "sep", "SEP", "Mai", "Sept"]
+        var taken = 0
+        for _ in 0..<20_000 {
+            let year = [2019, 1999, 2024, 0, 9999, 1900].randomElement(using: &random)!
+            let month = Int.random(in: 0...13, using: &random)
+            let day = Int.random(in: 0...32, using: &random)
+            let (hour, minute, second) = (Int.random(in: 0...25, using: &random), Int.random(in: 0...61, using: &random),
+                Int.random(in: 0...61, using: &random))
+            let zoneHours = Int.random(in: 0...20, using: &random)
+            let zoneMinutes = [0, 30, 45, 59, 60, 99].randomElement(using: &random)!
+            let sign = Bool.random(using: &random) ? "+" : "-"
+            let yearText = String(String(year).suffix(4)).count < 4 ? String(repeating: "0", count: 4 - String(year).count) + String(year) : String(year)
+            let text: String
+            switch Int.random(in: 0..<6, using: &random) {
+            case 0, 1:
+                let zone = [ "Z", "\(sign)\(two(zoneHours)):\(two(zoneMinutes))", "z", "+0200", ".5Z"].randomElement(using: &random)!
+                let t = ["T", "T", "t", " "].randomElement(using: &random)!
+                text = "\(yearText)-\(two(month))-\(two(day))\(t)\(two(hour)):\(two(minute)):\(two(second))\(zone)"
+            default:
+                let dayText = Bool.random(using: &random) ? String(day) : two(day)
+                let zone = ["\(sign)\(two(zoneHours))\(two(zoneMinutes))", "GMT", "+02:00", "\(sign)\(two(zoneHours))\(two(zoneMinutes)) "]
+                    .randomElement(using: &random)!
+                text = "\(weekdays.randomElement(using: &random)!)\(dayText) \(months.randomElement(using: &random)!) \(yearText) "
+                    + "\(two(hour)):\(two(minute)):\(two(second)) \(zone)"
+            }
+            let bytes = Array(text.utf8)
+            let general = ISO8601Scanner.scan(bytes) ?? TokenScanner.scan(bytes)
+            let fast = bytes.withUnsafeBufferPointer { CommonForms.scan($0) }
+            if let fast {
+                taken += 1
+                #expect(general != nil, "\(text)")
+                #expect(fast.date(defaultTimeZone: DateParser.berlin) == general?.date(defaultTimeZone: DateParser.berlin), "\(text)")
+            }
+            #expect(DateParser.parse(text) == general?.date(defaultTimeZone: DateParser.berlin), "\(text)")
+        }
+        #expect(taken > 1000)
+    }
+
     @Test func decodeEntitiesAgreesWithScalarAlgorithm() {
         var random = Random(state: 17)
         let pieces = [
