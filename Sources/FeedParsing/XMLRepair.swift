@@ -208,6 +208,16 @@ struct XMLRepair {
     private mutating func followTag(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
         var k = start
         while k < end {
+            // Eight bytes at a time while none of them can end a value or the tag.
+            if k + 8 <= end {
+                let w = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)
+                let stop =
+                    quote != 0 ? Self.hasByte(w, quote) : Self.hasByte(w, 0x3E) || Self.hasByte(w, 0x22) || Self.hasByte(w, 0x27)
+                if !stop {
+                    k += 8
+                    continue
+                }
+            }
             let x = b[k]
             if quote != 0 {
                 if x == quote { quote = 0 }
@@ -275,6 +285,14 @@ struct XMLRepair {
             k += 1
         }
         return true
+    }
+
+    /// Whether one of the eight bytes of `w` may be `byte` (never misses one).
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ byte: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let v = w ^ (ones &* UInt64(byte))
+        return (v &- ones) & ~v & 0x8080_8080_8080_8080 != 0
     }
 
     /// False only when none of the eight bytes is CR, `>` or 0xEF (may report one that is not
