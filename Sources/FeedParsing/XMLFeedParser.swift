@@ -150,6 +150,8 @@ struct XMLFeedParser {
     var lastContentBase: (url: URL, parts: URLResolution.Base)?
     /// The parts of `documentURL` (the base of every entry without `xml:base`), computed once.
     var documentParts: URLResolution.Base?
+    /// An empty byte buffer for the next capture's text (see ``handleEnd()``).
+    var spareText: [UInt8] = []
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -237,7 +239,14 @@ struct XMLFeedParser {
             skipDepth -= 1
         } else if capture != nil {
             if capture!.names.isEmpty {
-                assign(capture.take()!)  // moved out, not copied
+                var finished = capture.take()!  // moved out, not copied
+                assign(finished)
+                // The text buffer serves the next capture (no allocation and regrowth per value);
+                // a very large one is let go.
+                if finished.text.capacity <= 1 << 20 {
+                    swap(&spareText, &finished.text)
+                    spareText.removeAll(keepingCapacity: true)
+                }
             } else {
                 capture!.end()
             }
@@ -520,6 +529,7 @@ struct XMLFeedParser {
         capture = Capture(
             leaf: leaf, element: element, base: base, type: type, unwrapDiv: type == .xhtml && leaf != .xhtmlBody,
             maxLength: maxTextLength)
+        swap(&capture!.text, &spareText)  // empty, with the capacity of earlier values
     }
 
     /// The type of a text construct. RSS text elements carry HTML (`description`,
@@ -543,7 +553,7 @@ struct XMLFeedParser {
         }
     }
 
-    private mutating func assign(_ capture: consuming Capture) {
+    private mutating func assign(_ capture: borrowing Capture) {
         var type = capture.type
         // The value's UTF-8 bytes: the serialized markup, or the text (escaped for XHTML).
         let source: [UInt8]
