@@ -46,7 +46,10 @@ struct XMLFeedParser {
 
     struct Capture {
         var leaf: Leaf
-        var element: XMLPullElement
+        /// The element's family (not the whole element: a capture is made for most elements).
+        var family: Family
+        /// Its `isPermaLink` attribute (read for a guid only).
+        var isPermaLink: String?
         var base: URL?
         var type: TextContent.Kind
         var unwrapDiv: Bool
@@ -527,8 +530,9 @@ struct XMLFeedParser {
     private mutating func beginCapture(_ leaf: Leaf, _ element: XMLPullElement, base: URL?) {
         let type = textType(element, leaf: leaf)
         capture = Capture(
-            leaf: leaf, element: element, base: base, type: type, unwrapDiv: type == .xhtml && leaf != .xhtmlBody,
-            maxLength: maxTextLength)
+            leaf: leaf, family: family(element.namespaceURI),
+            isPermaLink: leaf == .guid ? element.attribute("isPermaLink") : nil, base: base, type: type,
+            unwrapDiv: type == .xhtml && leaf != .xhtmlBody, maxLength: maxTextLength)
         swap(&capture!.text, &spareText)  // empty, with the capacity of earlier values
     }
 
@@ -584,7 +588,7 @@ struct XMLFeedParser {
             }
         }
         if type == .text, capture.leaf == .title || capture.leaf == .feedTitle,
-            family(capture.element.namespaceURI) == .rss, feed?.format != .atom10, feed?.format != .atom03,
+            capture.family == .rss, feed?.format != .atom10, feed?.format != .atom03,
             HTMLText.looksLikeHTML(value)
         {
             type = .html  // RSS titles often carry escaped markup or double-escaped entities.
@@ -647,7 +651,7 @@ struct XMLFeedParser {
             if entry!.guid == nil, !value.isEmpty {
                 entry!.guid = value
                 entry!.guidBase = capture.base
-                let permaLink = capture.element.attribute("isPermaLink").map { HTMLText.trimmingSpaces($0.lowercased()) }
+                let permaLink = capture.isPermaLink.map { HTMLText.trimmingSpaces($0.lowercased()) }
                 entry!.guidIsPermaLink = permaLink == nil || permaLink == "true"
             }
         case .id: if entry!.id == nil, !value.isEmpty { entry!.id = value }
