@@ -541,15 +541,33 @@ enum HTMLText {
                 start = valueStart
                 end = bytes[start...].firstIndex { $0 == 0x20 || $0 == 0x3E } ?? n
             }
-            let raw = String(decoding: bytes[start..<end], as: UTF8.self)
-            var replacement: String?
-            // The plain cases (no entity to decode, a plain absolute URL or path) without Foundation.
-            let kind = bytes[start..<end].contains(0x26) ? .other : URLResolution.classify(raw)
+            // The plain cases (no entity to decode, a plain absolute URL or path) without Foundation
+            // and without Strings: the base's part and the value, escaped, are the replacement.
+            let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            let kind = value.contains(0x26) ? .other : URLResolution.classify(value)
             if kind == .absolute {
-                replacement = nil
-            } else if kind != .other, let resolved = URLResolution.resolved(raw, base: simpleBase) {
-                replacement = resolved
-            } else {
+                i = end
+                continue
+            }
+            func replace<Prefix: Collection<UInt8>>(with prefix: Prefix) {
+                if out.isEmpty { out.reserveCapacity(n + 256) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<start]))
+                appendEscaped(prefix, to: &out)
+                appendEscaped(value, to: &out)
+                copied = end
+                i = end
+            }
+            if kind == .absolutePath, let origin = simpleBase.origin {
+                replace(with: origin.utf8)
+                continue
+            }
+            if kind == .relativePath, let directory = simpleBase.directory {
+                replace(with: directory.utf8)
+                continue
+            }
+            let raw = String(decoding: value, as: UTF8.self)
+            var replacement: String?
+            do {
                 let decoded = decodeEntities(raw)
                 if !decoded.isEmpty, !decoded.hasPrefix("#"), URL(string: decoded)?.scheme == nil,
                     let resolved = resolveURL(decoded, base: base)

@@ -72,7 +72,7 @@ enum URLResolution {
         return text.withUTF8 { classify($0) }
     }
 
-    private static func classify(_ b: UnsafeBufferPointer<UInt8>) -> Kind {
+    static func classify(_ b: UnsafeBufferPointer<UInt8>) -> Kind {
         let n = b.count
         guard n > 0 else { return .other }
         let schemeLength = httpSchemeLength(b)
