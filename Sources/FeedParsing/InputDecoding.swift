@@ -195,11 +195,16 @@ enum InputDecoder {
             let n = b.count
             var index = 0
             while index < n {
-                // Runs of ASCII eight bytes at a time.
-                while index + 8 <= n,
-                    UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-                {
-                    index += 8
+                // Runs of ASCII eight bytes at a time, then straight to the first non-ASCII byte.
+                while index + 8 <= n {
+                    let high = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                        & 0x8080_8080_8080_8080
+                    if high == 0 {
+                        index += 8
+                        continue
+                    }
+                    index += high.trailingZeroBitCount >> 3
+                    break
                 }
                 guard index < n else { break }
                 let lead = b[index]
