@@ -359,9 +359,9 @@ struct XMLFeedParser {
         case .person:
             if isAtom {
                 switch local {
-                case "name": beginCapture(.personName, element, base: elementBase)
-                case "email": beginCapture(.personEmail, element, base: elementBase)
-                case "uri", "url": beginCapture(.personURI, element, base: elementBase)
+                case "name": beginCapture(.personName, element, base: elementBase, family: fam)
+                case "email": beginCapture(.personEmail, element, base: elementBase, family: fam)
+                case "uri", "url": beginCapture(.personURI, element, base: elementBase, family: fam)
                 default: skipDepth = 1
                 }
             } else {
@@ -380,10 +380,10 @@ struct XMLFeedParser {
         if isRSS || isAtom {
             switch local {
             case "title":
-                beginCapture(.feedTitle, element, base: base)
+                beginCapture(.feedTitle, element, base: base, family: fam)
                 return
             case "link" where isRSS:
-                beginCapture(.feedLink, element, base: base)
+                beginCapture(.feedLink, element, base: base, family: fam)
                 return
             case "link" where isAtom:
                 let rel = element.attribute("rel")?.lowercased() ?? "alternate"
@@ -395,21 +395,21 @@ struct XMLFeedParser {
                     }
                 }
             case "language" where isRSS:
-                beginCapture(.feedLanguage, element, base: base)
+                beginCapture(.feedLanguage, element, base: base, family: fam)
                 return
             case "ttl" where isRSS:
-                beginCapture(.feedTTL, element, base: base)
+                beginCapture(.feedTTL, element, base: base, family: fam)
                 return
             case "lastBuildDate" where isRSS, "updated" where isAtom, "modified" where isAtom:
-                beginCapture(.feedUpdated, element, base: base)
+                beginCapture(.feedUpdated, element, base: base, family: fam)
                 return
             default: break
             }
         } else if fam == .dc, local == "language" {
-            beginCapture(.feedLanguage, element, base: base)
+            beginCapture(.feedLanguage, element, base: base, family: fam)
             return
         } else if (fam == .dc && local == "date") || (fam == .dcterms && local == "modified") {
-            beginCapture(.feedUpdated, element, base: base)
+            beginCapture(.feedUpdated, element, base: base, family: fam)
             return
         }
         skipDepth = 1
@@ -492,7 +492,7 @@ struct XMLFeedParser {
         default: break
         }
         if let leaf {
-            beginCapture(leaf, element, base: base)
+            beginCapture(leaf, element, base: base, family: fam)
         } else {
             skipDepth = 1
         }
@@ -527,10 +527,11 @@ struct XMLFeedParser {
                 length: element.attribute("fileSize")))
     }
 
-    private mutating func beginCapture(_ leaf: Leaf, _ element: XMLPullElement, base: URL?) {
-        let type = textType(element, leaf: leaf)
+    /// `fam`: the element's family (``family(_:)`` of its namespace, computed once by `start`).
+    private mutating func beginCapture(_ leaf: Leaf, _ element: XMLPullElement, base: URL?, family fam: Family) {
+        let type = textType(element, leaf: leaf, family: fam)
         capture = Capture(
-            leaf: leaf, family: family(element.namespaceURI),
+            leaf: leaf, family: fam,
             isPermaLink: leaf == .guid ? element.attribute("isPermaLink") : nil, base: base, type: type,
             unwrapDiv: type == .xhtml && leaf != .xhtmlBody, maxLength: maxTextLength)
         swap(&capture!.text, &spareText)  // empty, with the capacity of earlier values
@@ -538,11 +539,11 @@ struct XMLFeedParser {
 
     /// The type of a text construct. RSS text elements carry HTML (`description`,
     /// `content:encoded`); Atom says so in `type` (1.0) or `type` + `mode` (0.3).
-    private func textType(_ element: XMLPullElement, leaf: Leaf) -> TextContent.Kind {
+    private func textType(_ element: XMLPullElement, leaf: Leaf, family fam: Family) -> TextContent.Kind {
         switch leaf {
         case .xhtmlBody: return .xhtml
         case .summary, .content, .title, .feedTitle:
-            let isAtom = family(element.namespaceURI) == .atom || feed?.format == .atom10 || feed?.format == .atom03
+            let isAtom = fam == .atom || feed?.format == .atom10 || feed?.format == .atom03
             guard isAtom, leaf != .content || element.namespaceURI != FeedNamespace.content else {
                 return leaf == .summary || leaf == .content ? .html : .text
             }
