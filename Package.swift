@@ -115,7 +115,7 @@ let package = Package(
             dependencies: ["Fetching", "TestSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: settings),
         .testTarget(
-            name: "FeedParsingTests", dependencies: ["FeedParsing", "TestSupport"], exclude: ["Fixtures"],
+            name: "FeedParsingTests", dependencies: ["FeedParsing", "Markup", "TestSupport"], exclude: ["Fixtures"],
             swiftSettings: settings),
         .testTarget(
             name: "ExtractionTests", dependencies: ["Extraction", "Markup", "TestSupport"], exclude: ["Fixtures"],

@@ -13,6 +13,11 @@ public enum DateParser {
     /// Parses `text`; a date without a zone is taken in `defaultTimeZone`. Returns nil when
     /// no complete date (year, month and day, or an ISO partial date) is found.
     public static func parse(_ text: String, defaultTimeZone: TimeZone = berlin) -> Date? {
+        // The two forms almost every feed uses, read without the general scanners.
+        var copy = text
+        if let fields = copy.withUTF8({ CommonForms.scan($0) }) {
+            return fields.date(defaultTimeZone: defaultTimeZone)
+        }
         let utf8 = Array(text.utf8.prefix(256))
         if let fields = ISO8601Scanner.scan(utf8) ?? TokenScanner.scan(utf8) {
             return fields.date(defaultTimeZone: defaultTimeZone)
@@ -137,6 +142,73 @@ struct DateFields {
 
 /// RFC 3339 / ISO 8601 / W3CDTF: `YYYY[-MM[-DD]][(T| )hh:mm[:ss[.f]]][Z|±hh[:mm]]`, and the
 /// compact `YYYYMMDD[Thhmmss]`.
+/// The two forms almost every feed writes, exactly as written by machines: RFC 3339
+/// `2019-09-10T13:30:00+02:00` (or `Z`) and RFC 822 `Tue, 10 Sep 2019 13:30:00 +0200` (weekday
+/// optional, English abbreviations as capitalized in the RFC, a numeric zone). The fields are
+/// those ``ISO8601Scanner`` or ``TokenScanner`` read from the same text; anything else (other
+/// spacing or case, fractions, zone names, two-digit years) is left to them (nil).
+enum CommonForms {
+    static let monthNames: [[UInt8]] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        .map { Array($0.utf8) }
+    static let weekdayNames: [[UInt8]] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"].map { Array($0.utf8) }
+
+    static func scan(_ s: UnsafeBufferPointer<UInt8>) -> DateFields? {
+        let n = s.count
+        func digits(_ at: Int, _ count: Int) -> Int? {
+            guard at + count <= n else { return nil }
+            var value = 0
+            for k in at..<(at + count) {
+                let d = s[k]
+                guard d >= 0x30 && d <= 0x39 else { return nil }
+                value = value * 10 + Int(d - 0x30)
+            }
+            return value
+        }
+        func byte(_ at: Int, _ c: UInt8) -> Bool { at < n && s[at] == c }
+        if n == 20 || n == 25, byte(4, 0x2D) {
+            // RFC 3339: YYYY-MM-DDTHH:MM:SS then Z or ±HH:MM.
+            guard let year = digits(0, 4), let month = digits(5, 2), byte(7, 0x2D), let day = digits(8, 2),
+                byte(10, 0x54), let hour = digits(11, 2), byte(13, 0x3A), let minute = digits(14, 2),
+                byte(16, 0x3A), let second = digits(17, 2)
+            else { return nil }
+            var fields = DateFields(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
+            if n == 20 {
+                guard byte(19, 0x5A) else { return nil }
+                fields.offsetMinutes = 0
+            } else {
+                guard byte(19, 0x2B) || byte(19, 0x2D), let hours = digits(20, 2), byte(22, 0x3A),
+                    let minutes = digits(23, 2), hours <= 18, minutes < 60
+                else { return nil }
+                fields.offsetMinutes = (s[19] == 0x2D ? -1 : 1) * (hours * 60 + minutes)
+            }
+            return fields
+        }
+        // RFC 822: [Www, ]D[D] Mon YYYY HH:MM:SS ±HHMM
+        func word(_ at: Int, _ names: [[UInt8]]) -> Int? {
+            guard at + 3 <= n else { return nil }
+            return names.firstIndex { $0[0] == s[at] && $0[1] == s[at + 1] && $0[2] == s[at + 2] }
+        }
+        var i = 0
+        if n > 0, s[0] >= 0x41 {
+            guard word(0, weekdayNames) != nil, byte(3, 0x2C), byte(4, 0x20) else { return nil }
+            i = 5
+        }
+        let dayDigits = byte(i + 1, 0x20) ? 1 : 2
+        guard let day = digits(i, dayDigits) else { return nil }
+        i += dayDigits
+        guard n - i == 24, byte(i, 0x20), let month = word(i + 1, monthNames), byte(i + 4, 0x20),
+            let year = digits(i + 5, 4), byte(i + 9, 0x20), let hour = digits(i + 10, 2), byte(i + 12, 0x3A),
+            let minute = digits(i + 13, 2), byte(i + 15, 0x3A), let second = digits(i + 16, 2), byte(i + 18, 0x20),
+            byte(i + 19, 0x2B) || byte(i + 19, 0x2D), let zone = digits(i + 20, 4)
+        else { return nil }
+        let minutes = (zone / 100) * 60 + zone % 100
+        guard minutes <= 18 * 60 else { return nil }
+        var fields = DateFields(year: year, month: month + 1, day: day, hour: hour, minute: minute, second: second)
+        fields.offsetMinutes = (s[i + 19] == 0x2D ? -1 : 1) * minutes
+        return fields
+    }
+}
+
 enum ISO8601Scanner {
     static func scan(_ s: [UInt8]) -> DateFields? {
         var i = 0

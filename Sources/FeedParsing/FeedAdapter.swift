@@ -50,8 +50,8 @@ enum FeedAdapter {
             feed.ttl = TimeInterval(minutes * 60)
         }
         // Each wire entry is released once adapted, so a large feed is not held twice.
-        var items = wire.entries
-        wire.entries = []
+        var items: [WireEntry] = []
+        swap(&items, &wire.entries)  // the only reference: entries are moved out below, not copied
         feed.entries.reserveCapacity(items.count)
         for index in items.indices {
             var item = WireEntry()

@@ -282,6 +282,71 @@ enum HTMLText {
         return trimmedByScalar(text)
     }
 
+    /// The bytes of `String(decoding: b, as: UTF8.self)` that ``trimmed(_:)`` keeps: leading and
+    /// trailing Unicode white space removed, scalar by scalar (a byte sequence that is not valid
+    /// UTF-8 decodes to U+FFFD, which is no white space, and ends the trimming).
+    static func trimmedRange(_ b: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var start = 0
+        var end = b.count
+        while start < end {
+            let c = b[start]
+            if c < 0x80 {
+                guard isASCIISpace(c) else { break }
+                start += 1
+                continue
+            }
+            guard let length = whitespaceScalarLength(b, at: start, end: end) else { break }
+            start += length
+        }
+        while end > start {
+            let c = b[end - 1]
+            if c < 0x80 {
+                guard isASCIISpace(c) else { break }
+                end -= 1
+                continue
+            }
+            // The lead byte of the last scalar: at most three continuation bytes back.
+            var lead = end - 1
+            while lead > start, end - lead < 4, b[lead] & 0xC0 == 0x80 { lead -= 1 }
+            guard let length = whitespaceScalarLength(b, at: lead, end: end), lead + length == end else { break }
+            end = lead
+        }
+        return start..<end
+    }
+
+    /// The length of the valid UTF-8 sequence at `index` (before `end`) when it encodes a
+    /// white space scalar; nil otherwise.
+    private static func whitespaceScalarLength(_ b: UnsafeBufferPointer<UInt8>, at index: Int, end: Int) -> Int? {
+        var iterator = UnsafeBufferPointer(rebasing: b[index..<end]).makeIterator()
+        var parser = Unicode.UTF8.ForwardParser()
+        guard case .valid(let encoded) = parser.parseScalar(from: &iterator) else { return nil }
+        return Unicode.UTF8.decode(encoded).properties.isWhitespace ? encoded.count : nil
+    }
+
+    /// Whether an HTML fragment has an `href` or `src` attribute that
+    /// ``resolvingURLs(inHTML:base:simpleBase:)`` would look at: when not, it returns the
+    /// fragment unchanged whatever the base.
+    static func hasURLAttribute(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let n = bytes.count
+        var i = 0
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        while i < n {
+            guard let found = memchr(bytes.baseAddress! + i, 0x3D, n - i) else { return false }
+            i = UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
+            var nameEnd = i
+            while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+            var nameStart = nameEnd
+            while nameStart > 0, isLetter(bytes[nameStart - 1]) { nameStart -= 1 }
+            let length = nameEnd - nameStart
+            if length == 3 || length == 4 {
+                let lower = (nameStart..<nameEnd).map { bytes[$0] | 0x20 }
+                if lower == Array("href".utf8) || lower == Array("src".utf8) { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     /// The reference algorithm of ``trimmed(_:)``, by scalar (also its general path).
     static func trimmedByScalar(_ text: String) -> String {
         let scalars = text.unicodeScalars
@@ -429,7 +494,7 @@ enum HTMLText {
 
     /// The body of ``resolvingURLs(inHTML:base:simpleBase:)`` over the fragment's UTF-8 bytes;
     /// nil when nothing changes.
-    private static func rewritingURLs(_ bytes: UnsafeBufferPointer<UInt8>, base: URL, simpleBase given: URLResolution.Base?)
+    static func rewritingURLs(_ bytes: UnsafeBufferPointer<UInt8>, base: URL, simpleBase given: URLResolution.Base?)
         -> [UInt8]?
     {
         lazy var simpleBase = given ?? URLResolution.Base(base)
@@ -476,15 +541,33 @@ enum HTMLText {
                 start = valueStart
                 end = bytes[start...].firstIndex { $0 == 0x20 || $0 == 0x3E } ?? n
             }
-            let raw = String(decoding: bytes[start..<end], as: UTF8.self)
-            var replacement: String?
-            // The plain cases (no entity to decode, a plain absolute URL or path) without Foundation.
-            let kind = bytes[start..<end].contains(0x26) ? .other : URLResolution.classify(raw)
+            // The plain cases (no entity to decode, a plain absolute URL or path) without Foundation
+            // and without Strings: the base's part and the value, escaped, are the replacement.
+            let value = UnsafeBufferPointer(rebasing: bytes[start..<end])
+            let kind = value.contains(0x26) ? .other : URLResolution.classify(value)
             if kind == .absolute {
-                replacement = nil
-            } else if kind != .other, let resolved = URLResolution.resolved(raw, base: simpleBase) {
-                replacement = resolved
-            } else {
+                i = end
+                continue
+            }
+            func replace<Prefix: Collection<UInt8>>(with prefix: Prefix) {
+                if out.isEmpty { out.reserveCapacity(n + 256) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[copied..<start]))
+                appendEscaped(prefix, to: &out)
+                appendEscaped(value, to: &out)
+                copied = end
+                i = end
+            }
+            if kind == .absolutePath, let origin = simpleBase.origin {
+                replace(with: origin.utf8)
+                continue
+            }
+            if kind == .relativePath, let directory = simpleBase.directory {
+                replace(with: directory.utf8)
+                continue
+            }
+            let raw = String(decoding: value, as: UTF8.self)
+            var replacement: String?
+            do {
                 let decoded = decodeEntities(raw)
                 if !decoded.isEmpty, !decoded.hasPrefix("#"), URL(string: decoded)?.scheme == nil,
                     let resolved = resolveURL(decoded, base: base)

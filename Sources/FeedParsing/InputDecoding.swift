@@ -195,18 +195,29 @@ enum InputDecoder {
             let n = b.count
             var index = 0
             while index < n {
-                // Runs of ASCII eight bytes at a time.
-                while index + 8 <= n,
-                    UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
-                {
-                    index += 8
+                // Runs of ASCII eight bytes at a time, then straight to the first non-ASCII byte.
+                while index + 8 <= n {
+                    let high = UInt64(littleEndian: UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+                        & 0x8080_8080_8080_8080
+                    if high == 0 {
+                        index += 8
+                        continue
+                    }
+                    index += high.trailingZeroBitCount >> 3
+                    break
                 }
                 guard index < n else { break }
-                if b[index] < 0x80 {
+                let lead = b[index]
+                if lead < 0x80 {
                     index += 1
                     continue
                 }
-                let length = utf8SequenceLength(bytes, at: index)
+                // Two-byte sequences (Latin letters: ä ö ü ß) checked in place, others as before.
+                if lead >= 0xC2, lead <= 0xDF, index + 1 < n, b[index + 1] & 0xC0 == 0x80 {
+                    index += 2
+                    continue
+                }
+                let length = utf8SequenceLength(b, at: index)
                 if length == 0 { return false }
                 index += length
             }
@@ -215,7 +226,8 @@ enum InputDecoder {
     }
 
     /// Length of a valid UTF-8 sequence at `i`, 0 if invalid.
-    static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {
+    @inline(__always)
+    static func utf8SequenceLength(_ b: UnsafeBufferPointer<UInt8>, at i: Int) -> Int {
         let lead = b[i]
         if lead < 0x80 { return 1 }
         func continuation(_ k: Int) -> Bool { i + k < b.count && b[i + k] & 0xC0 == 0x80 }
@@ -235,6 +247,11 @@ enum InputDecoder {
         default:
             return 0
         }
+    }
+
+    /// Length of a valid UTF-8 sequence at `i`, 0 if invalid.
+    static func utf8SequenceLength(_ b: [UInt8], at i: Int) -> Int {
+        b.withUnsafeBufferPointer { utf8SequenceLength($0, at: i) }
     }
 
     static func repairUTF8(_ bytes: [UInt8]) -> [UInt8] {

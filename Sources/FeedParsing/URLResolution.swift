@@ -19,7 +19,7 @@ enum URLResolution {
     /// The parts of a base URL that resolution concatenates.
     struct Base {
         /// `scheme://authority`, nil when the base is not a plain http(s) URL.
-        let origin: Substring?
+        let origin: String?
         /// Everything up to and including the last `/` of the path (`origin + "/"` when the
         /// path is empty).
         let directory: String?
@@ -33,7 +33,7 @@ enum URLResolution {
             }
             let utf8 = text.utf8
             let originIndex = utf8.index(utf8.startIndex, offsetBy: originEnd)
-            origin = text[..<originIndex]
+            origin = String(text[..<originIndex])  // a String: `origin + raw` is then String + String
             // The last "/" of the path (the path starts with "/" or is empty).
             var lastSlash: Int?
             var offset = originEnd
@@ -72,7 +72,7 @@ enum URLResolution {
         return text.withUTF8 { classify($0) }
     }
 
-    private static func classify(_ b: UnsafeBufferPointer<UInt8>) -> Kind {
+    static func classify(_ b: UnsafeBufferPointer<UInt8>) -> Kind {
         let n = b.count
         guard n > 0 else { return .other }
         let schemeLength = httpSchemeLength(b)

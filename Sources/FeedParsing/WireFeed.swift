@@ -58,6 +58,10 @@ struct WireEntry {
     /// True when `href`/`src` in `summary`/`content` were already resolved (against
     /// `contentBase ?? documentURL`) as the entry ended, so the adapter passes them on as they are.
     var urlsResolved = false
+    /// True when `href`/`src` in `summary` (`content`) were resolved as the value was read,
+    /// the base being known then (see `XMLFeedParser.assign`): ``urlsResolved`` skips it.
+    var summaryResolved = false
+    var contentResolved = false
     var enclosures: [WireEnclosure] = []
     var mediaContents: [WireEnclosure] = []
     var categories: [String] = []

@@ -46,7 +46,10 @@ struct XMLFeedParser {
 
     struct Capture {
         var leaf: Leaf
-        var element: XMLPullElement
+        /// The element's family (not the whole element: a capture is made for most elements).
+        var family: Family
+        /// Its `isPermaLink` attribute (read for a guid only).
+        var isPermaLink: String?
         var base: URL?
         var type: TextContent.Kind
         var unwrapDiv: Bool
@@ -150,6 +153,8 @@ struct XMLFeedParser {
     var lastContentBase: (url: URL, parts: URLResolution.Base)?
     /// The parts of `documentURL` (the base of every entry without `xml:base`), computed once.
     var documentParts: URLResolution.Base?
+    /// An empty byte buffer for the next capture's text (see ``handleEnd()``).
+    var spareText: [UInt8] = []
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -237,9 +242,14 @@ struct XMLFeedParser {
             skipDepth -= 1
         } else if capture != nil {
             if capture!.names.isEmpty {
-                let finished = capture!
-                capture = nil
+                var finished = capture.take()!  // moved out, not copied
                 assign(finished)
+                // The text buffer serves the next capture (no allocation and regrowth per value);
+                // a very large one is let go.
+                if finished.text.capacity <= 1 << 20 {
+                    swap(&spareText, &finished.text)
+                    spareText.removeAll(keepingCapacity: true)
+                }
             } else {
                 capture!.end()
             }
@@ -349,9 +359,9 @@ struct XMLFeedParser {
         case .person:
             if isAtom {
                 switch local {
-                case "name": beginCapture(.personName, element, base: elementBase)
-                case "email": beginCapture(.personEmail, element, base: elementBase)
-                case "uri", "url": beginCapture(.personURI, element, base: elementBase)
+                case "name": beginCapture(.personName, element, base: elementBase, family: fam)
+                case "email": beginCapture(.personEmail, element, base: elementBase, family: fam)
+                case "uri", "url": beginCapture(.personURI, element, base: elementBase, family: fam)
                 default: skipDepth = 1
                 }
             } else {
@@ -370,10 +380,10 @@ struct XMLFeedParser {
         if isRSS || isAtom {
             switch local {
             case "title":
-                beginCapture(.feedTitle, element, base: base)
+                beginCapture(.feedTitle, element, base: base, family: fam)
                 return
             case "link" where isRSS:
-                beginCapture(.feedLink, element, base: base)
+                beginCapture(.feedLink, element, base: base, family: fam)
                 return
             case "link" where isAtom:
                 let rel = element.attribute("rel")?.lowercased() ?? "alternate"
@@ -385,21 +395,21 @@ struct XMLFeedParser {
                     }
                 }
             case "language" where isRSS:
-                beginCapture(.feedLanguage, element, base: base)
+                beginCapture(.feedLanguage, element, base: base, family: fam)
                 return
             case "ttl" where isRSS:
-                beginCapture(.feedTTL, element, base: base)
+                beginCapture(.feedTTL, element, base: base, family: fam)
                 return
             case "lastBuildDate" where isRSS, "updated" where isAtom, "modified" where isAtom:
-                beginCapture(.feedUpdated, element, base: base)
+                beginCapture(.feedUpdated, element, base: base, family: fam)
                 return
             default: break
             }
         } else if fam == .dc, local == "language" {
-            beginCapture(.feedLanguage, element, base: base)
+            beginCapture(.feedLanguage, element, base: base, family: fam)
             return
         } else if (fam == .dc && local == "date") || (fam == .dcterms && local == "modified") {
-            beginCapture(.feedUpdated, element, base: base)
+            beginCapture(.feedUpdated, element, base: base, family: fam)
             return
         }
         skipDepth = 1
@@ -482,7 +492,7 @@ struct XMLFeedParser {
         default: break
         }
         if let leaf {
-            beginCapture(leaf, element, base: base)
+            beginCapture(leaf, element, base: base, family: fam)
         } else {
             skipDepth = 1
         }
@@ -517,20 +527,23 @@ struct XMLFeedParser {
                 length: element.attribute("fileSize")))
     }
 
-    private mutating func beginCapture(_ leaf: Leaf, _ element: XMLPullElement, base: URL?) {
-        let type = textType(element, leaf: leaf)
+    /// `fam`: the element's family (``family(_:)`` of its namespace, computed once by `start`).
+    private mutating func beginCapture(_ leaf: Leaf, _ element: XMLPullElement, base: URL?, family fam: Family) {
+        let type = textType(element, leaf: leaf, family: fam)
         capture = Capture(
-            leaf: leaf, element: element, base: base, type: type, unwrapDiv: type == .xhtml && leaf != .xhtmlBody,
-            maxLength: maxTextLength)
+            leaf: leaf, family: fam,
+            isPermaLink: leaf == .guid ? element.attribute("isPermaLink") : nil, base: base, type: type,
+            unwrapDiv: type == .xhtml && leaf != .xhtmlBody, maxLength: maxTextLength)
+        swap(&capture!.text, &spareText)  // empty, with the capacity of earlier values
     }
 
     /// The type of a text construct. RSS text elements carry HTML (`description`,
     /// `content:encoded`); Atom says so in `type` (1.0) or `type` + `mode` (0.3).
-    private func textType(_ element: XMLPullElement, leaf: Leaf) -> TextContent.Kind {
+    private func textType(_ element: XMLPullElement, leaf: Leaf, family fam: Family) -> TextContent.Kind {
         switch leaf {
         case .xhtmlBody: return .xhtml
         case .summary, .content, .title, .feedTitle:
-            let isAtom = family(element.namespaceURI) == .atom || feed?.format == .atom10 || feed?.format == .atom03
+            let isAtom = fam == .atom || feed?.format == .atom10 || feed?.format == .atom03
             guard isAtom, leaf != .content || element.namespaceURI != FeedNamespace.content else {
                 return leaf == .summary || leaf == .content ? .html : .text
             }
@@ -545,22 +558,44 @@ struct XMLFeedParser {
         }
     }
 
-    private mutating func assign(_ capture: Capture) {
-        let value: String
+    private mutating func assign(_ capture: borrowing Capture) {
         var type = capture.type
-        if type == .xhtml {
-            value = HTMLText.trimmed(capture.markupValue)
+        // The value's UTF-8 bytes: the serialized markup, or the text (escaped for XHTML).
+        let source: [UInt8]
+        if type == .xhtml, !capture.hasElements {
+            var escaped: [UInt8] = []
+            HTMLText.appendEscaped(capture.text[...], to: &escaped)
+            source = escaped
         } else if capture.hasElements {
-            value = HTMLText.trimmed(String(decoding: capture.markup, as: UTF8.self))
+            source = capture.markup
             if type == .text { type = .html }
         } else {
-            value = HTMLText.trimmed(capture.textValue)
+            source = capture.text
+        }
+        let value: String
+        var resolvedNow = false
+        if type != .text, let documentURL, entry != nil, let base = htmlBase(capture, documentURL: documentURL, source) {
+            // HTML of an entry with its base known already: its href/src are resolved on the
+            // bytes, and the String is made once (flushEntry would make it twice).
+            (value, resolvedNow) = source.withUnsafeBufferPointer { b in
+                let kept = UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)])
+                guard !kept.isEmpty else { return ("", false) }
+                let rewritten = HTMLText.rewritingURLs(kept, base: base, simpleBase: parts(of: base))
+                return (rewritten.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: kept, as: UTF8.self), true)
+            }
+        } else {
+            value = source.withUnsafeBufferPointer { b in
+                String(decoding: UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)]), as: UTF8.self)
+            }
         }
         if type == .text, capture.leaf == .title || capture.leaf == .feedTitle,
-            family(capture.element.namespaceURI) == .rss, feed?.format != .atom10, feed?.format != .atom03,
+            capture.family == .rss, feed?.format != .atom10, feed?.format != .atom03,
             HTMLText.looksLikeHTML(value)
         {
             type = .html  // RSS titles often carry escaped markup or double-escaped entities.
+        }
+        if resolvedNow {
+            if capture.leaf == .summary { entry!.summaryResolved = true } else { entry!.contentResolved = true }
         }
         let text = WireText(value: value, type: type)
         switch capture.leaf {
@@ -578,6 +613,36 @@ struct XMLFeedParser {
         }
     }
 
+    /// The base ``flushEntry()`` will resolve this HTML value's `href`/`src` against, when it is
+    /// known as the value is read and the value will be kept: for content, its element's base;
+    /// for a summary, the content's base once content was read, or any base when the summary
+    /// has no `href`/`src` to resolve (a later content element may still change the base).
+    private func htmlBase(_ capture: borrowing Capture, documentURL: URL, _ source: [UInt8]) -> URL? {
+        switch capture.leaf {
+        case .content, .xhtmlBody:
+            guard entry!.content == nil else { return nil }
+            return capture.base ?? documentURL
+        case .summary:
+            guard entry!.summary == nil else { return nil }
+            if entry!.content != nil { return entry!.contentBase ?? documentURL }
+            let hasURLs = source.withUnsafeBufferPointer { HTMLText.hasURLAttribute($0) }
+            return hasURLs ? nil : (entry!.contentBase ?? capture.base ?? documentURL)
+        default:
+            return nil
+        }
+    }
+
+    /// The parts of `base` for resolution: those of the document URL computed once per parse,
+    /// of other bases once per distinct base in a row.
+    private mutating func parts(of base: URL) -> URLResolution.Base {
+        if base == documentURL {
+            if documentParts == nil { documentParts = URLResolution.Base(base) }
+            return documentParts!
+        }
+        if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
+        return lastContentBase!.parts
+    }
+
     private mutating func assignToEntry(_ leaf: Leaf, _ text: WireText, capture: Capture) {
         let value = text.value
         switch leaf {
@@ -587,7 +652,7 @@ struct XMLFeedParser {
             if entry!.guid == nil, !value.isEmpty {
                 entry!.guid = value
                 entry!.guidBase = capture.base
-                let permaLink = capture.element.attribute("isPermaLink").map { HTMLText.trimmingSpaces($0.lowercased()) }
+                let permaLink = capture.isPermaLink.map { HTMLText.trimmingSpaces($0.lowercased()) }
                 entry!.guidIsPermaLink = permaLink == nil || permaLink == "true"
             }
         case .id: if entry!.id == nil, !value.isEmpty { entry!.id = value }
@@ -621,23 +686,14 @@ struct XMLFeedParser {
         // beside the resolved copy until the adapter runs (a large feed's text is held once).
         if let documentURL {
             let base = finished.contentBase ?? documentURL
-            // The parts of the base, computed once per distinct base (most entries share one).
-            let parts: URLResolution.Base
-            if finished.contentBase == nil {
-                // The document URL: its parts once per parse.
-                if documentParts == nil { documentParts = URLResolution.Base(documentURL) }
-                parts = documentParts!
-            } else {
-                if lastContentBase?.url != base { lastContentBase = (base, URLResolution.Base(base)) }
-                parts = lastContentBase!.parts
-            }
-            func resolved(_ text: WireText?) -> WireText? {
-                guard var text, text.type != .text else { return text }
-                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: parts)
+            func resolved(_ text: WireText?, already: Bool) -> WireText? {
+                guard var text, text.type != .text, !already else { return text }
+                // The parts of the base, computed once per distinct base (most entries share one).
+                text.value = HTMLText.resolvingURLs(inHTML: text.value, base: base, simpleBase: parts(of: base))
                 return text
             }
-            finished.summary = resolved(finished.summary.take())
-            finished.content = resolved(finished.content.take())
+            finished.summary = resolved(finished.summary.take(), already: finished.summaryResolved)
+            finished.content = resolved(finished.content.take(), already: finished.contentResolved)
             finished.urlsResolved = true
             finished.contentBase = nil  // used for nothing else
         }

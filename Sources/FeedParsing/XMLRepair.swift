@@ -23,6 +23,26 @@ struct XMLRepair {
     /// True when the input was not well-formed in a way this pass fixed.
     var bozo = false
 
+    /// Character data as CDATA (only for the streamed read of a UTF-8 document, see
+    /// ``XMLRepairStream/init(_:characterDataAsCDATA:)``): a character reference in element
+    /// content is written as the character itself, inside a CDATA section that runs on over the
+    /// text after it up to the next markup. libxml2 reports each reference with a callback of
+    /// its own and re-parses it; a CDATA section is one callback. The characters libxml2
+    /// reports are the same, as are the runs they form (neither a reference nor a CDATA
+    /// section ends a run), the line numbers (no line feed is moved into a section) and the
+    /// first error of an ill-formed document (see ``emitCharacter(_:inContent:)``).
+    var characterDataAsCDATA = false
+    /// The markup seen so far, as far as CDATA mode follows it: the root element has started,
+    /// the bytes are inside a start or end tag (`quote`: inside a quoted attribute value).
+    private var rootSeen = false
+    private var inTag = false
+    private var quote: UInt8 = 0
+    /// Set for good once the document does something the tracking above does not follow
+    /// (markup inside a tag, `<!` of no known kind, entity text inside a tag): no more CDATA.
+    private var cdataOff = false
+    /// Where the content of the open CDATA section starts in `bytes`; nil: none is open.
+    private var cdataStart: Int?
+
     private var counts: [String: (count: Int, example: String)] = [:]
     private var order: [String] = []
     private var declared: [String: DeclaredEntity] = [:]
@@ -88,7 +108,14 @@ struct XMLRepair {
         while i < n, bytes.count < limit {
             let c = b[i]
             if c == 0x3C {  // <
-                if starts("<!--", at: i) {
+                closeCDATA()
+                if characterDataAsCDATA, inTag { cdataOff = true }  // markup inside a tag: not followed
+                if i + 1 < n, b[i + 1] != 0x21, b[i + 1] != 0x3F, Self.canFollowLessThan(b[i + 1]) {
+                    // A start or end tag, the common case (no comment, CDATA, PI or DOCTYPE).
+                    if characterDataAsCDATA { tagStarts(before: b[i + 1]) }
+                    bytes.append(c)
+                    i += 1
+                } else if starts("<!--", at: i) {
                     let end = find("-->", from: i + 4).map { $0 + 3 } ?? n
                     bytes.append(contentsOf: b[i..<end])
                     i = end
@@ -103,6 +130,7 @@ struct XMLRepair {
                 } else if starts("<!DOCTYPE", at: i, caseInsensitive: true) {
                     i = doctype(b, from: i)
                 } else if i + 1 < n, Self.canFollowLessThan(b[i + 1]) {
+                    if characterDataAsCDATA { tagStarts(before: b[i + 1]) }
                     bytes.append(c)
                     i += 1
                 } else {
@@ -118,7 +146,11 @@ struct XMLRepair {
             } else {
                 // Copy the run up to the next byte of interest in one go.
                 var j = i + 1
-                let end = min(n, i + 65536)
+                var end = min(n, i + 65536)
+                if characterDataAsCDATA {
+                    // A run ends between characters: a CDATA section must not end inside one.
+                    while end < n, end > j, b[end] & 0xC0 == 0x80 { end -= 1 }
+                }
                 while j < end {
                     // Eight bytes at a time while none of them can be of interest.
                     if j + 8 <= end, !Self.mayHoldMarkupOrControl(UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)) {
@@ -129,11 +161,184 @@ struct XMLRepair {
                     if d == 0x3C || d == 0x26 || (d < 0x20 && d != 0x09 && d != 0x0A && d != 0x0D) { break }
                     j += 1
                 }
-                bytes.append(contentsOf: b[i..<j])
+                if characterDataAsCDATA {
+                    var content = i  // where the run's element content starts
+                    if inTag {
+                        content = followTag(b, from: i, to: j) ?? j
+                    }
+                    if content < j, !inTag {
+                        if cdataStart != nil {
+                            if !cdataAccepts(b, from: content, to: j) { closeCDATA() }
+                        } else if rootSeen, !cdataOff, let first = Self.textStart(b, from: content, to: j),
+                            cdataAccepts(b, from: first, to: j)
+                        {
+                            // Text with non-ASCII characters (which libxml2 reads one by one in
+                            // character data, as a block in CDATA): into a section from its
+                            // first non-blank byte (blanks before it stay, for the line an
+                            // error after the root element is reported at).
+                            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<first]))
+                            openCDATA()
+                            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[first..<j]))
+                            i = j
+                            continue
+                        }
+                    }
+                }
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
                 i = j
             }
         }
+        closeCDATA()
         return i
+    }
+
+    /// CDATA mode: a `<` followed by `next` starts a tag (or is something not followed).
+    private mutating func tagStarts(before next: UInt8) {
+        if !inTag, next == 0x2F || Self.isNameStart(next) || next >= 0x80 {
+            inTag = true
+            quote = 0
+            rootSeen = true
+        } else {
+            cdataOff = true
+        }
+    }
+
+    /// CDATA mode: follows the bytes `b[start..<end]` of a tag (quoted attribute values, the
+    /// closing `>`); returns where the content after that `>` starts, nil while in the tag.
+    private mutating func followTag(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var k = start
+        while k < end {
+            // Eight bytes at a time while none of them can end a value or the tag.
+            if k + 8 <= end {
+                let w = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)
+                let stop =
+                    quote != 0 ? Self.hasByte(w, quote) : Self.hasByte(w, 0x3E) || Self.hasByte(w, 0x22) || Self.hasByte(w, 0x27)
+                if !stop {
+                    k += 8
+                    continue
+                }
+            }
+            let x = b[k]
+            if quote != 0 {
+                if x == quote { quote = 0 }
+            } else if x == 0x22 || x == 0x27 {
+                quote = x
+            } else if x == 0x3E {
+                inTag = false
+                return k + 1
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Where text worth a CDATA section starts in `b[start..<end]`: its first byte that is not
+    /// ASCII white space, when the text holds a non-ASCII byte; nil otherwise.
+    private static func textStart(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var first = start
+        while first < end, b[first] == 0x20 || b[first] == 0x0A || b[first] == 0x09 || b[first] == 0x0D { first += 1 }
+        guard first < end else { return nil }
+        var k = first
+        while k + 8 <= end {
+            if UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return first }
+            k += 8
+        }
+        while k < end {
+            if b[k] >= 0x80 { return first }
+            k += 1
+        }
+        return nil
+    }
+
+    /// Starts a CDATA section.
+    private mutating func openCDATA() {
+        bytes.append(contentsOf: [0x3C, 0x21, 0x5B, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5B] as [UInt8])  // <![CDATA[
+        cdataStart = bytes.count
+    }
+
+    /// CDATA mode: whether text `b[start..<end]` may go into the open CDATA section as it is:
+    /// no `]]>` (also with the section's last bytes), no carriage return (libxml2 hands CDATA
+    /// over without normalizing line ends), no U+FFFE/U+FFFF (reported differently in CDATA),
+    /// and no byte 0xEF so near the end that such a character could be cut.
+    private func cdataAccepts(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Bool {
+        /// The byte `distance` before `b[k]`: in `b` from `start` on, before that in the section.
+        func before(_ k: Int, _ distance: Int) -> UInt8 {
+            if k - distance >= start { return b[k - distance] }
+            let index = bytes.count - (distance - (k - start))
+            guard let cdataStart, index >= cdataStart else { return 0 }
+            return bytes[index]
+        }
+        var k = start
+        while k < end {
+            // Eight bytes at a time while none of them is CR, '>' or 0xEF.
+            if k + 8 <= end, !Self.mayHoldCDATAHazard(UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)) {
+                k += 8
+                continue
+            }
+            let x = b[k]
+            if x == 0x0D { return false }
+            if x == 0x3E, before(k, 1) == 0x5D, before(k, 2) == 0x5D { return false }
+            if x == 0xEF {
+                guard k + 2 < end else { return false }
+                if b[k + 1] == 0xBF, b[k + 2] == 0xBE || b[k + 2] == 0xBF { return false }
+            }
+            k += 1
+        }
+        return true
+    }
+
+    /// Whether one of the eight bytes of `w` may be `byte` (never misses one).
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ byte: UInt8) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let v = w ^ (ones &* UInt64(byte))
+        return (v &- ones) & ~v & 0x8080_8080_8080_8080 != 0
+    }
+
+    /// False only when none of the eight bytes is CR, `>` or 0xEF (may report one that is not
+    /// there, never misses one).
+    @inline(__always)
+    private static func mayHoldCDATAHazard(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+        return hasZero(w ^ (ones &* 0x0D)) || hasZero(w ^ (ones &* 0x3E)) || hasZero(w ^ (ones &* 0xEF))
+    }
+
+    /// Ends the open CDATA section, if any.
+    @inline(__always)
+    private mutating func closeCDATA() {
+        guard cdataStart != nil else { return }
+        bytes.append(0x5D)
+        bytes.append(0x5D)
+        bytes.append(0x3E)
+        cdataStart = nil
+    }
+
+    /// Writes the character `value` (a valid XML character) that a reference stands for: in
+    /// CDATA mode and element content (`inContent`) as UTF-8 in a CDATA section, else as a
+    /// decimal character reference. A line feed or carriage return stays a reference (a raw
+    /// one would be counted as a new line, or normalized), as does a `>` after `]]`.
+    private mutating func emitCharacter(_ value: UInt32, inContent: Bool) {
+        guard inContent, value != 0x0A, value != 0x0D, Self.isXMLChar(value), let scalar = Unicode.Scalar(value) else {
+            closeCDATA()
+            appendCharacterReference(value)
+            return
+        }
+        if let cdataStart {
+            if value == 0x3E, bytes.count - cdataStart >= 2, bytes[bytes.count - 1] == 0x5D, bytes[bytes.count - 2] == 0x5D {
+                closeCDATA()
+                appendCharacterReference(value)
+                return
+            }
+        } else {
+            openCDATA()
+        }
+        if value < 0x80 {
+            bytes.append(UInt8(value))
+        } else {
+            for unit in UTF8.encode(scalar)! { bytes.append(unit) }
+        }
     }
 
     /// False only when none of the eight bytes is `<`, `&` or below 0x20 (word-at-a-time tests:
@@ -206,6 +411,7 @@ struct XMLRepair {
     /// Handles the `&` at `start`; returns the index after what was consumed.
     private mutating func reference(_ b: UnsafeBufferPointer<UInt8>, at start: Int) -> Int {
         let n = b.count
+        let inContent = characterDataAsCDATA && rootSeen && !inTag && !cdataOff
         var j = start + 1
         if j < n, b[j] == 0x23 {  // &#
             j += 1
@@ -234,6 +440,7 @@ struct XMLRepair {
             }
             guard digits > 0 else {
                 note("a bare & was escaped", "&#")
+                closeCDATA()
                 bytes.append(contentsOf: Array("&#38;".utf8))
                 return start + 1
             }
@@ -250,44 +457,50 @@ struct XMLRepair {
                 note("invalid character references became U+FFFD", "&#\(value);")
                 value = 0xFFFD
             }
-            appendCharacterReference(value)
+            emitCharacter(value, inContent: inContent)
             return j
         }
         // Named reference?
         guard j < n, Self.isNameStart(b[j]) else {
             note("a bare & was escaped", "at byte \(start)")
+            closeCDATA()
             bytes.append(contentsOf: Array("&#38;".utf8))
             return start + 1
         }
         while j < n, Self.isNameChar(b[j]), j - start < 40 { j += 1 }
         guard j < n, b[j] == 0x3B else {
             note("a bare & was escaped", String(decoding: b[start..<j], as: UTF8.self))
+            closeCDATA()
             bytes.append(contentsOf: Array("&#38;".utf8))
             return start + 1
         }
         if let predefined = Self.predefinedEntity(b, start + 1, j) {
-            appendCharacterReference(predefined)
+            emitCharacter(predefined, inContent: inContent)
             return j + 1
         }
         let name = String(decoding: b[(start + 1)..<j], as: UTF8.self)
         let end = j + 1
         switch name {
-        case "amp": appendCharacterReference(38)
-        case "lt": appendCharacterReference(60)
-        case "gt": appendCharacterReference(62)
-        case "quot": appendCharacterReference(34)
-        case "apos": appendCharacterReference(39)
+        case "amp": emitCharacter(38, inContent: inContent)
+        case "lt": emitCharacter(60, inContent: inContent)
+        case "gt": emitCharacter(62, inContent: inContent)
+        case "quot": emitCharacter(34, inContent: inContent)
+        case "apos": emitCharacter(39, inContent: inContent)
         default:
             if let entity = declared[name] {
                 switch entity {
-                case .literal(let value): bytes.append(contentsOf: value)
+                case .literal(let value):
+                    closeCDATA()
+                    if characterDataAsCDATA, inTag { cdataOff = true }  // its text is not followed
+                    bytes.append(contentsOf: value)
                 case .refused(let why): note("declared entities were not expanded", "&\(name); (\(why))")
                 }
             } else if let value = htmlEntity(name) {
                 note("undeclared HTML entities were decoded", "&\(name);")
-                appendCharacterReference(value)
+                emitCharacter(value, inContent: inContent)
             } else {
                 note("unknown entities were kept as text", "&\(name);")
+                closeCDATA()
                 bytes.append(contentsOf: Array("&#38;".utf8))
                 bytes.append(contentsOf: b[(start + 1)..<end])
             }
@@ -381,8 +594,12 @@ final class XMLRepairStream {
     private var delivered = 0
     private static let chunk = 64 * 1024
 
-    init(_ input: [UInt8]) {
+    /// `characterDataAsCDATA`: write character references in element content as CDATA (see
+    /// ``XMLRepair/characterDataAsCDATA``); only for UTF-8 input, and only for a reader that
+    /// stops at the first well-formedness error (the recovering re-read repairs without it).
+    init(_ input: [UInt8], characterDataAsCDATA: Bool = false) {
         self.input = input
+        state.characterDataAsCDATA = characterDataAsCDATA
         state.bytes.reserveCapacity(Self.chunk + 4096)
     }
 

@@ -9,7 +9,10 @@ import Glibc
 
 /// Generates a 20 MB RSS 2.0 and a 20 MB Atom feed of German press releases and parses each
 /// with Herold, with Python feedparser and with `xmllint --stream` (raw libxml2), each in its
-/// own process so that peak memory (`ru_maxrss` from `wait4`) belongs to one parser alone.
+/// own process so that peak memory belongs to one parser alone: the process's own high-water
+/// mark (`VmHWM` read by Herold's child and feedparser's script, `/usr/bin/time` for xmllint;
+/// not `wait4`'s `ru_maxrss`, which counts the spawning process's memory too, see
+/// `Subprocess.ownPeakKiB`).
 ///
 /// Speed is the parse of bytes already in memory for Herold (`FeedParser.parse`: encoding,
 /// repair pass, streaming read, adapter) and feedparser (`feedparser.parse(bytes)`), each
@@ -75,10 +78,10 @@ struct ParseBench: ParsableCommand {
             for _ in 0..<max(1, self.repeat) {
                 let run = try Subprocess.run([Subprocess.selfExecutable, "parse", "--herold-child", path, "--repeat", "1"])
                 guard run.status == 0, let line = run.output.split(separator: "\n").last?.split(separator: " "),
-                    line.count == 3, let wall = Double(line[0]), let cpu = Double(line[1])
+                    line.count == 4, let wall = Double(line[0]), let cpu = Double(line[1]), let peak = Int(line[3])
                 else { throw ValidationError("the Herold child failed: \(run.output)") }
                 herold.add(wall: wall, cpu: cpu)
-                heroldRSS = max(heroldRSS, run.maxRSSKiB)
+                heroldRSS = max(heroldRSS, peak)
                 heroldEntries = String(line[2])
             }
 
@@ -92,7 +95,7 @@ struct ParseBench: ParsableCommand {
                 let run = try Subprocess.run(["xmllint", "--stream", "--noout", path])
                 guard run.status == 0 else { throw ValidationError("xmllint failed on \(path)") }
                 xmllint.add(wall: run.seconds, cpu: run.cpuSeconds)
-                xmllintRSS = max(xmllintRSS, run.maxRSSKiB)
+                xmllintRSS = max(xmllintRSS, try Subprocess.peakKiB(["xmllint", "--stream", "--noout", path]) ?? run.maxRSSKiB)
             }
             xmllint.wall = max(0.001, xmllint.wall - startup.wall)
             xmllint.cpu = max(0.001, xmllint.cpu - startup.cpu)
@@ -104,12 +107,15 @@ struct ParseBench: ParsableCommand {
                     import sys, time, feedparser
                     data = open(sys.argv[1], 'rb').read()
                     t = time.perf_counter(); c = time.process_time(); d = feedparser.parse(data)
-                    print(time.perf_counter() - t, time.process_time() - c, len(d.entries))
+                    peak = [int(l.split()[1]) for l in open('/proc/self/status') if l.startswith('VmHWM:')]
+                    print(time.perf_counter() - t, time.process_time() - c, len(d.entries), peak[0] if peak else -1)
                     """
                 let run = try Subprocess.run([python, "-c", script, path])
                 let fields = run.output.split(separator: "\n").last?.split(separator: " ") ?? []
-                if run.status == 0, fields.count == 3, let wall = Double(fields[0]), let cpu = Double(fields[1]) {
-                    feedparser = (Timing(wall: wall, cpu: cpu), run.maxRSSKiB, String(fields[2]))
+                if run.status == 0, fields.count == 4, let wall = Double(fields[0]), let cpu = Double(fields[1]),
+                    let peak = Int(fields[3])
+                {
+                    feedparser = (Timing(wall: wall, cpu: cpu), peak > 0 ? peak : run.maxRSSKiB, String(fields[2]))
                 } else {
                     print("feedparser failed: \(run.output)")
                 }
@@ -180,7 +186,7 @@ struct ParseBench: ParsableCommand {
             best.add(wall: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, cpu: cpu)
             entries = feed.entries.count
         }
-        print(best.wall, best.cpu, entries)
+        print(best.wall, best.cpu, entries, Subprocess.ownPeakKiB() ?? -1)
     }
 }
 
@@ -396,6 +402,29 @@ enum Subprocess {
             cpuSeconds: Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
                 + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6,
             maxRSSKiB: Int(usage.ru_maxrss), status: code, output: output)
+    }
+
+    /// This process's peak resident memory (`VmHWM`, KiB) from /proc/self/status: the high-water
+    /// mark of its own address space only. (`ru_maxrss` of a child from `wait4` is no measure of
+    /// the child alone on Linux: the address space it had before `exec` — with posix_spawn, the
+    /// spawning process's — counts too, so every child read at least the bench's own 73-100 MB.)
+    static func ownPeakKiB() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8) else { return nil }
+        for line in status.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+            return line.split(whereSeparator: { $0 == " " || $0 == "\t" }).dropFirst().first.flatMap { Int($0) }
+        }
+        return nil
+    }
+
+    /// The peak resident memory (KiB) of `arguments` run under `/usr/bin/time`, which starts it
+    /// from its own small address space (see ``ownPeakKiB()``); nil without /usr/bin/time.
+    static func peakKiB(_ arguments: [String]) throws -> Int? {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { return nil }
+        let report = FileManager.default.temporaryDirectory.appendingPathComponent("herold-bench-\(getpid())-peak").path
+        defer { unlink(report) }
+        let run = try run(["/usr/bin/time", "-f", "%M", "-o", report] + arguments)
+        guard run.status == 0, let text = try? String(contentsOfFile: report, encoding: .utf8) else { return nil }
+        return text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
     }
 
     /// This executable's path (for re-running it as a child).
