@@ -14,7 +14,9 @@ struct Block {
 
     var kind: Kind
     /// The block's text, whitespace collapsed, trimmed.
-    var text: String
+    var text: String { didSet { characterCount = text.count } }
+    /// The Characters of `text`, counted once (the filter and the cascade ask often).
+    private(set) var characterCount: Int
     /// The nodes whose content make up the block (one element, or an inline run).
     var nodes: [Node]
     /// Characters inside links.
@@ -22,9 +24,18 @@ struct Block {
     /// The list element a list item belongs to (to group items when rendering).
     var list: Node?
 
+    init(kind: Kind, text: String, nodes: [Node], linkTextLength: Int, list: Node? = nil) {
+        self.kind = kind
+        self.text = text
+        self.characterCount = text.count
+        self.nodes = nodes
+        self.linkTextLength = linkTextLength
+        self.list = list
+    }
+
     /// Link characters over all characters.
     var linkDensity: Double {
-        let total = text.count
+        let total = characterCount
         return total == 0 ? 0 : Double(linkTextLength) / Double(total)
     }
 }
@@ -177,7 +188,7 @@ struct BlockBuilder {
     /// Text of a block, with cell and line separators as spaces and link characters counted.
     private func collectText(_ node: Node, into text: inout String, linkLength: inout Int, inLink: Bool) {
         if excluded.contains(node) { return }
-        if inLink { linkLength += TextTools.collapse(node.text).count }
+        if inLink { linkLength += TextTools.collapsedCount(of: node) }
         node.walk { child in
             if child.isText {
                 text += child.content
@@ -187,7 +198,7 @@ struct BlockBuilder {
             let name = child.name
             if Self.skippedTags.contains(name) || excluded.contains(child) { return false }
             if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text += " " }
-            if name == "a" && !inLink { linkLength += TextTools.collapse(child.text).count }
+            if name == "a" && !inLink { linkLength += TextTools.collapsedCount(of: child) }
             return true
         }
     }
@@ -235,6 +246,32 @@ enum TextTools {
             }
             return String(decoding: out, as: UTF8.self)
         }
+    }
+
+    /// `collapse(node.text).count` without building the text when it is ASCII (each byte is
+    /// then one Character once white space is collapsed: no CR LF pair is left); other texts
+    /// are collapsed and counted.
+    static func collapsedCount(of node: Node) -> Int {
+        var count = 0
+        var pendingSpace = false
+        var ascii = true
+        node.forEachTextChunk { bytes in
+            for byte in bytes {
+                if byte >= 0x80 {
+                    ascii = false
+                    return false
+                }
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace && count > 0 { count += 1 }
+                    pendingSpace = false
+                    count += 1
+                }
+            }
+            return true
+        }
+        return ascii ? count : collapse(node.text).count
     }
 
     /// The value of the multi-byte UTF-8 scalar starting at `index` (valid UTF-8, as a Swift
