@@ -23,6 +23,40 @@ struct ExtractionMechanicsTests {
         return result
     }
 
+    @Test("semantic selectors matched in one walk are libxml2's matches, in document order")
+    func semanticMatches() throws {
+        let page = """
+            <html><head><meta itemprop="articleBody"></head><body>
+            <div class="entry-content">a</div><div class=" entry-content\tpost-body\n">b</div>
+            <div class="entry-contents">c</div><div class="xentry-content">d</div><div class="Entry-Content">e</div>
+            <div class="a\r\nentry-content  b"><article class="post-body"><p class="entry-content">f</p></article></div>
+            <section itemprop="articleBody">g</section><section itemprop="articlebody">h</section>
+            <section itemprop=" articleBody">i</section><span class="größe entry-content">j</span><ARTICLE>k</ARTICLE>
+            <div class="entry-content" class="post-body">l</div><div id="entry-content">m</div>
+            </body></html>
+            """
+        let unsupported = [".größe", "div > p", "#entry-content", "div.post-body"]
+        let selectors = ContentFinder.semanticSelectors + unsupported
+        var documents = [try HTMLDocument(bytes: Array(page.utf8))]
+        for page in Self.pages { documents.append(try HTMLDocument(bytes: page.bytes)) }
+        var hits = 0
+        for document in documents {
+            let matches = SemanticMatches(selectors, in: document).matches
+            for (index, selector) in selectors.enumerated() {
+                if unsupported.contains(selector) {
+                    #expect(matches[index] == nil, "\(selector) is not one of the simple forms")
+                    continue
+                }
+                let expected = try document.select(selector)
+                #expect(matches[index] == expected, "\(selector)")
+                hits += expected.count
+            }
+        }
+        // The hand-made page alone: entry-content 4 (a, b, the CR LF one, f; l's second class
+        // attribute is dropped by the parser, j is a span), post-body 2, itemprop 2, article 2.
+        #expect(hits >= 10)
+    }
+
     @Test("collapsedCount equals counting the collapsed text, for every element and text node")
     func collapsedCount() throws {
         let page = """
@@ -48,5 +82,29 @@ struct ExtractionMechanicsTests {
             }
         }
         #expect(compared > 100)
+    }
+
+    @Test("the second scoring pass reuses the first walk only while the tree is unchanged")
+    func scoringMemo() throws {
+        var compared = 0
+        for page in Self.pages {
+            let document = try HTMLDocument(bytes: page.bytes)
+            let body = try #require(document.body)
+            Cleaner().removeTemplate(from: body)
+            let finder = ContentFinder()
+            let weighted = finder.score(body)
+            let unweighted = finder.score(body, classWeights: false)
+            #expect(weighted == ContentFinder().score(body), "\(page.name)")
+            #expect(unweighted == ContentFinder().score(body, classWeights: false), "\(page.name)")
+            // Remove the chosen container: the finder must score the changed tree, not answer
+            // from the walk it kept.
+            guard let chosen = unweighted?.first else { continue }
+            chosen.remove()
+            let after = finder.score(body, classWeights: false)
+            #expect(after == ContentFinder().score(body, classWeights: false), "\(page.name)")
+            #expect(after?.contains(chosen) != true, "\(page.name)")
+            compared += 1
+        }
+        #expect(compared >= 4)
     }
 }
