@@ -107,4 +107,63 @@ struct ExtractionMechanicsTests {
         }
         #expect(compared >= 4)
     }
+
+    /// The cascade as it was before it skipped candidates: every candidate built and filtered.
+    static func referenceCascade(
+        _ cascade: FallbackCascade, main: (roots: [Node], method: ContentFinder.Method), body: Node
+    ) -> FallbackCascade.Result {
+        func extract(_ roots: [Node], method: ContentFinder.Method) -> FallbackCascade.Result {
+            let live = roots.filter { $0.parent != nil }
+            let excluded = cascade.cleaner.contentBoilerplate(in: live)
+            let blocks = cascade.filter.filter(BlockBuilder(excluded: excluded).blocks(in: live))
+            return FallbackCascade.Result(blocks: blocks, method: method, excluded: excluded)
+        }
+        var best = extract(main.roots, method: main.method)
+        if main.method == .selector { return best }
+        if main.method != .cms || best.length < FallbackCascade.minimumText,
+            let roots = ContentFinder().score(body, classWeights: false), Set(roots) != Set(main.roots)
+        {
+            let second = extract(roots, method: .scoring)
+            if Double(second.length) > FallbackCascade.secondOpinionFactor * Double(best.length) { best = second }
+        }
+        let needed = best.length < FallbackCascade.minimumText ? best.length : Int(FallbackCascade.baselineFactor * Double(best.length))
+        if Double(body.textLength) * 1.5 > Double(needed) {
+            let baseline = cascade.baseline(body)
+            if baseline.length > needed { best = baseline }
+        }
+        return best
+    }
+
+    @Test("the cascade chooses what filtering every candidate chooses, on pages where each candidate wins")
+    func cascadeSkips() throws {
+        var methods: Set<String> = []
+        var pages = Self.pages
+        // A page without paragraph elements (nothing to score): with an empty main pass, the
+        // baseline wins.
+        let sentence = "This sentence is long enough to count as reading text on its own, with a few words more."
+        let loose = "<html><body>" + (0..<6).map { "\($0). " + sentence + "<br><br><a href=/x>x</a><br><br>" }.joined()
+            + "</body></html>"
+        pages.append(("text and breaks", Array(loose.utf8)))
+        for page in pages {
+            let document = try HTMLDocument(bytes: page.bytes)
+            let body = try #require(document.body)
+            Cleaner().removeTemplate(from: body)
+            let finder = ContentFinder()
+            let mains: [(roots: [Node], method: ContentFinder.Method)] = [
+                finder.findGeneric(in: body, document: document), ([body], .cms), ([], .semantic),
+            ]
+            for main in mains {
+                let cascade = FallbackCascade(cleaner: Cleaner(), filter: BlockFilter(title: nil, frequencies: [:]), finder: finder)
+                let result = cascade.run(main: main, body: body)
+                let expected = Self.referenceCascade(cascade, main: main, body: body)
+                #expect(result.method == expected.method, "\(page.name)")
+                #expect(result.blocks.map(\.text) == expected.blocks.map(\.text), "\(page.name)")
+                #expect(result.excluded == expected.excluded, "\(page.name)")
+                methods.insert(result.method.rawValue)
+            }
+        }
+        // Both the main pass and the baseline won somewhere.
+        #expect(methods.contains("baseline"))
+        #expect(methods.count >= 3, "\(methods)")
+    }
 }
