@@ -149,10 +149,20 @@ struct LinkDiscovery {
         let markers = ["currentpage", "page=", "/page/", "seite=", "offset=", "start="]
         if let query = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedQuery?.lowercased() {
             let decoded = query.removingPercentEncoding ?? query
-            if markers.contains(where: { decoded.contains($0) }) { return true }
-            if decoded.contains("type=") || decoded.contains("filter") || decoded.contains("category") { return true }
+            if markers.contains(where: { Self.contains(decoded, $0) }) { return true }
+            if Self.contains(decoded, "type=") || Self.contains(decoded, "filter") || Self.contains(decoded, "category") {
+                return true
+            }
         }
-        return lower.contains("/page/")
+        return Self.contains(lower, "/page/")
+    }
+
+    /// `text.contains(marker)` (Foundation's search, which matches canonically equivalent
+    /// text) for an ASCII marker, asked only when the marker's bytes occur: no other scalar
+    /// sequence is canonically equivalent to these ASCII letters, `/` and `=`, so without the
+    /// bytes there is no match, and most URLs hold none of the markers.
+    private static func contains(_ text: String, _ marker: String) -> Bool {
+        ByteSearch.contains(text, marker) && text.contains(marker)
     }
 
     private static func siteKey(_ host: String) -> String {
