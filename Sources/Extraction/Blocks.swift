@@ -171,33 +171,42 @@ struct BlockBuilder {
     }
 
     private func append(kind: Block.Kind, nodes: [Node], list: Node? = nil, to result: inout [Block]) {
-        var raw = ""
+        // The raw text as UTF-8 bytes, made a string once, collapsed.
+        var raw: [UInt8] = []
         var linkLength = 0
         for node in nodes {
             if node.isElement {
                 collectText(node, into: &raw, linkLength: &linkLength, inLink: node.hasName("a"))
+            } else if node.isText {
+                node.forEachTextChunk { bytes in
+                    raw.append(contentsOf: bytes)
+                    return true
+                }
             } else {
-                raw += node.content
+                raw.append(contentsOf: node.content.utf8)
             }
         }
-        let text = TextTools.collapse(raw)
+        let text = TextTools.collapse(utf8: raw)
         guard !text.isEmpty else { return }
         result.append(Block(kind: kind, text: text, nodes: nodes, linkTextLength: linkLength, list: list))
     }
 
     /// Text of a block, with cell and line separators as spaces and link characters counted.
-    private func collectText(_ node: Node, into text: inout String, linkLength: inout Int, inLink: Bool) {
+    private func collectText(_ node: Node, into text: inout [UInt8], linkLength: inout Int, inLink: Bool) {
         if excluded.contains(node) { return }
         if inLink { linkLength += TextTools.collapsedCount(of: node) }
         node.walk { child in
             if child.isText {
-                text += child.content
+                child.forEachTextChunk { bytes in
+                    text.append(contentsOf: bytes)
+                    return true
+                }
                 return false
             }
             guard child.isElement else { return false }
             let name = child.name
             if Self.skippedTags.contains(name) || excluded.contains(child) { return false }
-            if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text += " " }
+            if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text.append(0x20) }
             if name == "a" && !inLink { linkLength += TextTools.collapsedCount(of: child) }
             return true
         }
@@ -214,38 +223,48 @@ enum TextTools {
         // Most texts asked for are collapsed already (block texts, attribute values): give
         // them back without building a copy.
         if text.withUTF8(isCollapsed) { return text }
-        return text.withUTF8 { input in
-            var out: [UInt8] = []
-            out.reserveCapacity(input.count)
-            var pendingSpace = false
-            var index = 0
-            let count = input.count
-            while index < count {
-                let byte = input[index]
-                if byte < 0x80 {
-                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                        pendingSpace = true
-                    } else {
-                        if pendingSpace && !out.isEmpty { out.append(0x20) }
-                        pendingSpace = false
-                        out.append(byte)
-                    }
-                    index += 1
-                    continue
-                }
-                // A multi-byte scalar: decode its value to classify it.
-                let (value, end) = scalar(in: input, at: index)
-                if isSpace(value) {
+        return text.withUTF8(collapsed)
+    }
+
+    /// `collapse` of UTF-8 bytes (a text gathered from the tree's text nodes).
+    static func collapse(utf8 bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { input in
+            isCollapsed(input) ? String(decoding: input, as: UTF8.self) : collapsed(input)
+        }
+    }
+
+    /// The collapsed text of bytes that are not collapsed yet.
+    private static func collapsed(_ input: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var pendingSpace = false
+        var index = 0
+        let count = input.count
+        while index < count {
+            let byte = input[index]
+            if byte < 0x80 {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
                     pendingSpace = true
-                } else if value != 0x200B {
+                } else {
                     if pendingSpace && !out.isEmpty { out.append(0x20) }
                     pendingSpace = false
-                    out.append(contentsOf: input[index..<end])
+                    out.append(byte)
                 }
-                index = end
+                index += 1
+                continue
             }
-            return String(decoding: out, as: UTF8.self)
+            // A multi-byte scalar: decode its value to classify it.
+            let (value, end) = scalar(in: input, at: index)
+            if isSpace(value) {
+                pendingSpace = true
+            } else if value != 0x200B {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                for byte in input[index..<end] { out.append(byte) }
+            }
+            index = end
         }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// `collapse(node.text).count` without building the text when it is ASCII (each byte is

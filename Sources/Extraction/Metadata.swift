@@ -333,13 +333,14 @@ enum BylineReader {
             // Only ASCII white space (or nothing): the collapsed text is empty, no byline.
             if length == 0 { return false }
             let text = TextTools.collapse(node.text)
-            guard text.count <= 100 else { return true }
+            let count = text.count
+            guard count <= 100 else { return true }
             for prefix in ["Erstellt von ", "Autor: ", "Autorin: "] where text.hasPrefix(prefix) {
                 let name = String(text.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
                 if !name.isEmpty, name.count <= 80 { result.append(name) }
                 return false
             }
-            return text.count > 12
+            return count > 12
         }
         return result
     }

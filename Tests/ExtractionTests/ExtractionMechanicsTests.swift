@@ -69,7 +69,8 @@ struct ExtractionMechanicsTests {
         for document in documents {
             document.documentNode.walk { node in
                 if node.isElement || node.isText {
-                    #expect(TextTools.collapsedCount(of: node) == TextTools.collapse(node.text).count, "\(node.text.debugDescription)")
+                    let collapsed = TextTools.collapse(node.text)
+                    #expect(TextTools.collapsedCount(of: node) == collapsed.count, "\(node.text.debugDescription)")
                     var pieces = ""
                     node.forEachTextChunk { bytes in
                         pieces += String(decoding: bytes, as: UTF8.self)
@@ -82,6 +83,30 @@ struct ExtractionMechanicsTests {
             }
         }
         #expect(compared > 100)
+    }
+
+    @Test("escaping and collapsing on bytes give what the scalar-by-scalar versions give")
+    func byteLevelText() {
+        func reference(_ text: String, _ table: [Unicode.Scalar: String]) -> String {
+            var out = ""
+            for scalar in text.unicodeScalars {
+                if let entity = table[scalar] { out += entity } else { out.unicodeScalars.append(scalar) }
+            }
+            return out
+        }
+        let textTable: [Unicode.Scalar: String] = ["&": "&amp;", "<": "&lt;", ">": "&gt;"]
+        var attributeTable = textTable
+        attributeTable["\""] = "&quot;"
+        attributeTable["'"] = "&#39;"
+        attributeTable["`"] = "&#96;"
+        for text in [
+            "", "plain", "a & b < c > d", "\"quoted\" 'single' `tick`", "Grüße & Küsse <3", "中文&amp;", "e\u{301}<", "&&&",
+            "😀>😀", " \t\n  spaced \u{A0}\u{200B} out  ", "x\u{2003}y\u{3000}z",
+        ] {
+            #expect(Sanitizer.escapeText(text) == reference(text, textTable), "\(text.debugDescription)")
+            #expect(Sanitizer.escapeAttribute(text) == reference(text, attributeTable), "\(text.debugDescription)")
+            #expect(TextTools.collapse(utf8: Array(text.utf8)) == TextTools.collapse(text), "\(text.debugDescription)")
+        }
     }
 
     @Test("the second scoring pass reuses the first walk only while the tree is unchanged")
