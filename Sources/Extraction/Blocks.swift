@@ -267,20 +267,54 @@ enum TextTools {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// `collapse(node.text).count` without building the text when it is ASCII (each byte is
-    /// then one Character once white space is collapsed: no CR LF pair is left); other texts
-    /// are collapsed and counted.
+    /// `collapse(node.text).count` without building the text when every scalar of it is its
+    /// own Character (see `collapsedCounts`); other texts are collapsed and counted.
     static func collapsedCount(of node: Node) -> Int {
+        collapsedCounts(of: node)?.characters ?? collapse(node.text).count
+    }
+
+    /// The Characters of `collapse(node.text)` and how many of them are `,`, read from the
+    /// text nodes' bytes without building the text; nil when a scalar outside U+0000–U+02FF,
+    /// U+2010–U+2027, U+2030–U+205E and U+20A0–U+20BF occurs. Those scalars (Latin, the
+    /// quotes, dashes and symbols of general punctuation, currency signs) are never Extend,
+    /// ZWJ, SpacingMark, Prepend, Hangul or regional indicators, so each is a Character on its
+    /// own once white space is collapsed (no CR LF pair is left); U+0085 and U+00A0 are white
+    /// space to `collapse`.
+    static func collapsedCounts(of node: Node) -> (characters: Int, commas: Int)? {
         var count = 0
+        var commas = 0
         var pendingSpace = false
-        var ascii = true
+        var simple = true
         node.forEachTextChunk { bytes in
-            for byte in bytes {
-                if byte >= 0x80 {
-                    ascii = false
+            var index = 0
+            let end = bytes.count
+            while index < end {
+                let byte = bytes[index]
+                var isSpace: Bool
+                if byte < 0x80 {
+                    isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                    if byte == 0x2C { commas += 1 }
+                    index += 1
+                } else if byte >= 0xC2 && byte <= 0xCB, index + 1 < end, bytes[index + 1] & 0xC0 == 0x80 {
+                    // U+0080–U+02FF.
+                    let value = UInt32(byte & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                    isSpace = value == 0x85 || value == 0xA0
+                    index += 2
+                } else if byte == 0xE2, index + 2 < end, bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                    let value = 0x2000 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    guard (0x2010...0x2027).contains(value) || (0x2030...0x205E).contains(value)
+                        || (0x20A0...0x20BF).contains(value)
+                    else {
+                        simple = false
+                        return false
+                    }
+                    isSpace = false
+                    index += 3
+                } else {
+                    simple = false
                     return false
                 }
-                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
+                if isSpace {
                     pendingSpace = true
                 } else {
                     if pendingSpace && count > 0 { count += 1 }
@@ -290,7 +324,7 @@ enum TextTools {
             }
             return true
         }
-        return ascii ? count : collapse(node.text).count
+        return simple ? (count, commas) : nil
     }
 
     /// The value of the multi-byte UTF-8 scalar starting at `index` (valid UTF-8, as a Swift

@@ -145,11 +145,20 @@ struct ContentFinder {
             default: isParagraph = false
             }
             guard isParagraph else { return true }
-            let text = TextTools.collapse(node.text)
-            let length = text.count
+            // The collapsed text's length and commas, counted on its bytes when its scalars
+            // allow (the only comma among them is `,`).
+            let length: Int
+            let commas: Int
+            if let counts = TextTools.collapsedCounts(of: node) {
+                (length, commas) = counts
+            } else {
+                let text = TextTools.collapse(node.text)
+                length = text.count
+                commas = TextTools.count(Self.commas, in: text)
+            }
             if length < 25 { return name != "p" }
             var points = 1.0
-            points += Double(TextTools.count(Self.commas, in: text))
+            points += Double(commas)
             points += min(Double(length) / 100, 3)
             let density = TextMetrics.linkDensity(of: node)
             points *= (1 - density)

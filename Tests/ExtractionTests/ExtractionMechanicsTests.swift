@@ -62,15 +62,23 @@ struct ExtractionMechanicsTests {
         let page = """
             <p>a  b\t\r\nc <b> d </b>\u{0B}e\u{1}f</p><p>\r\n</p><p></p><p>Grüße\u{A0} aus\u{200B} Köln</p>
             <p>x<!-- comment -->y<br>z</p><div> one <span>two<i>three</i></span> four </div><p>e\u{301} ,</p>
+            <p>a\u{AD}b ©\u{2010}x\u{2027}\u{2028}y\u{202F}z\u{205E}\u{205F}w €\u{20BF}\u{20C0}, \u{2FF}, </p>
+            <p>\u{2FF}\u{300}, „Zitat“ – ‼\u{200D}😀 ,\u{85}\u{A0}\u{1} x\u{2009}y ü\u{308}, 中文，、</p><p>ä,ö, ß; „a“ 5 €</p>
             """
         var documents = [try HTMLDocument(bytes: Array(page.utf8))]
         for page in Self.pages { documents.append(try HTMLDocument(bytes: page.bytes)) }
         var compared = 0
+        var fastPaths = 0
         for document in documents {
             document.documentNode.walk { node in
                 if node.isElement || node.isText {
                     let collapsed = TextTools.collapse(node.text)
                     #expect(TextTools.collapsedCount(of: node) == collapsed.count, "\(node.text.debugDescription)")
+                    if let counts = TextTools.collapsedCounts(of: node) {
+                        #expect(counts.characters == collapsed.count, "\(node.text.debugDescription)")
+                        #expect(counts.commas == TextTools.count([",", "，", "、", "،"], in: collapsed), "\(node.text.debugDescription)")
+                        fastPaths += 1
+                    }
                     var pieces = ""
                     node.forEachTextChunk { bytes in
                         pieces += String(decoding: bytes, as: UTF8.self)
@@ -83,6 +91,7 @@ struct ExtractionMechanicsTests {
             }
         }
         #expect(compared > 100)
+        #expect(fastPaths > 50)
     }
 
     @Test("escaping and collapsing on bytes give what the scalar-by-scalar versions give")
