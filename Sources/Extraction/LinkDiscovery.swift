@@ -106,12 +106,25 @@ struct LinkDiscovery {
             let text = TextTools.collapse(anchor.text)
             // A title has words: a one-word link (a user name, "more") is not an article title.
             var score = text.contains(" ") ? text.count : min(text.count, 9)
-            if anchor.ancestors.contains(where: { ["h1", "h2", "h3", "h4", "h5", "h6"].contains($0.name) }) { score += 1000 }
+            if Self.isInHeading(anchor) { score += 1000 }
             if score < 15 && score < 1000 { score = max(score, (anchor.attribute("title") ?? "").count / 2) }
             if best == nil || score > best!.score { best = (url, score) }
         }
         guard let best, best.score >= 10 else { return nil }
         return best.url
+    }
+
+    private static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// Whether an ancestor element of the node is a heading (walked up without building the
+    /// list of ancestors).
+    private static func isInHeading(_ node: Node) -> Bool {
+        var current = node.parentElement
+        while let element = current {
+            if headingTags.contains(element.name) { return true }
+            current = element.parentElement
+        }
+        return false
     }
 
     /// A link target that can be an article: http(s), not a file, not the page itself, not a

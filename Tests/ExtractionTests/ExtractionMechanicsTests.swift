@@ -118,6 +118,43 @@ struct ExtractionMechanicsTests {
         }
     }
 
+    @Test("class/id token matching that skips short tokens matches what searching every part matches")
+    func tokenMatching() throws {
+        let page = """
+            <div class="nav x"><div id="gdpr"><div class="a-sidebar-b"><div class="promo1 teaser"><div class="author">
+            <div class="widget tags"><div class="my-slider"><div class="col md-4"><div class="totop"></div></div></div>
+            </div></div></div></div></div></div>
+            """
+        var documents = [try HTMLDocument(bytes: Array(page.utf8))]
+        for page in Self.pages { documents.append(try HTMLDocument(bytes: page.bytes)) }
+        var matched = 0
+        for document in documents {
+            for node in document.documentNode.descendantElements {
+                let tokens = TokenMatcher.tokens(of: node)
+                let template = tokens.contains { token in
+                    Rules.templateTokensExact.contains(String(token))
+                        || Rules.templateTokenParts.contains { ByteSearch.contains(token, $0) }
+                }
+                #expect(TokenMatcher.matchesTemplate(node) == template)
+                var content = TokenMatcher.TokenMatch.none
+                for token in tokens {
+                    let text = String(token)
+                    guard Rules.contentTokensExact.contains(text) || Rules.contentTokenParts.contains(where: { ByteSearch.contains(token, $0) })
+                    else { continue }
+                    if Rules.weakContentTokens.contains(text) {
+                        content = .weak
+                    } else {
+                        content = .strong
+                        break
+                    }
+                }
+                #expect(TokenMatcher.contentBoilerplateMatch(node) == content)
+                if template || content != .none { matched += 1 }
+            }
+        }
+        #expect(matched >= 8)
+    }
+
     @Test("the second scoring pass reuses the first walk only while the tree is unchanged")
     func scoringMemo() throws {
         var compared = 0
