@@ -14,7 +14,9 @@ struct Block {
 
     var kind: Kind
     /// The block's text, whitespace collapsed, trimmed.
-    var text: String
+    var text: String { didSet { characterCount = text.count } }
+    /// The Characters of `text`, counted once (the filter and the cascade ask often).
+    private(set) var characterCount: Int
     /// The nodes whose content make up the block (one element, or an inline run).
     var nodes: [Node]
     /// Characters inside links.
@@ -22,9 +24,18 @@ struct Block {
     /// The list element a list item belongs to (to group items when rendering).
     var list: Node?
 
+    init(kind: Kind, text: String, nodes: [Node], linkTextLength: Int, list: Node? = nil) {
+        self.kind = kind
+        self.text = text
+        self.characterCount = text.count
+        self.nodes = nodes
+        self.linkTextLength = linkTextLength
+        self.list = list
+    }
+
     /// Link characters over all characters.
     var linkDensity: Double {
-        let total = text.count
+        let total = characterCount
         return total == 0 ? 0 : Double(linkTextLength) / Double(total)
     }
 }
@@ -160,34 +171,43 @@ struct BlockBuilder {
     }
 
     private func append(kind: Block.Kind, nodes: [Node], list: Node? = nil, to result: inout [Block]) {
-        var raw = ""
+        // The raw text as UTF-8 bytes, made a string once, collapsed.
+        var raw: [UInt8] = []
         var linkLength = 0
         for node in nodes {
             if node.isElement {
                 collectText(node, into: &raw, linkLength: &linkLength, inLink: node.hasName("a"))
+            } else if node.isText {
+                node.forEachTextChunk { bytes in
+                    raw.append(contentsOf: bytes)
+                    return true
+                }
             } else {
-                raw += node.content
+                raw.append(contentsOf: node.content.utf8)
             }
         }
-        let text = TextTools.collapse(raw)
+        let text = TextTools.collapse(utf8: raw)
         guard !text.isEmpty else { return }
         result.append(Block(kind: kind, text: text, nodes: nodes, linkTextLength: linkLength, list: list))
     }
 
     /// Text of a block, with cell and line separators as spaces and link characters counted.
-    private func collectText(_ node: Node, into text: inout String, linkLength: inout Int, inLink: Bool) {
+    private func collectText(_ node: Node, into text: inout [UInt8], linkLength: inout Int, inLink: Bool) {
         if excluded.contains(node) { return }
-        if inLink { linkLength += TextTools.collapse(node.text).count }
+        if inLink { linkLength += TextTools.collapsedCount(of: node) }
         node.walk { child in
             if child.isText {
-                text += child.content
+                child.forEachTextChunk { bytes in
+                    text.append(contentsOf: bytes)
+                    return true
+                }
                 return false
             }
             guard child.isElement else { return false }
             let name = child.name
             if Self.skippedTags.contains(name) || excluded.contains(child) { return false }
-            if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text += " " }
-            if name == "a" && !inLink { linkLength += TextTools.collapse(child.text).count }
+            if name == "br" || name == "td" || name == "th" || name == "li" || name == "p" || name == "div" { text.append(0x20) }
+            if name == "a" && !inLink { linkLength += TextTools.collapsedCount(of: child) }
             return true
         }
     }
@@ -203,38 +223,108 @@ enum TextTools {
         // Most texts asked for are collapsed already (block texts, attribute values): give
         // them back without building a copy.
         if text.withUTF8(isCollapsed) { return text }
-        return text.withUTF8 { input in
-            var out: [UInt8] = []
-            out.reserveCapacity(input.count)
-            var pendingSpace = false
-            var index = 0
-            let count = input.count
-            while index < count {
-                let byte = input[index]
-                if byte < 0x80 {
-                    if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
-                        pendingSpace = true
-                    } else {
-                        if pendingSpace && !out.isEmpty { out.append(0x20) }
-                        pendingSpace = false
-                        out.append(byte)
-                    }
-                    index += 1
-                    continue
-                }
-                // A multi-byte scalar: decode its value to classify it.
-                let (value, end) = scalar(in: input, at: index)
-                if isSpace(value) {
+        return text.withUTF8(collapsed)
+    }
+
+    /// `collapse` of UTF-8 bytes (a text gathered from the tree's text nodes).
+    static func collapse(utf8 bytes: [UInt8]) -> String {
+        bytes.withUnsafeBufferPointer { input in
+            isCollapsed(input) ? String(decoding: input, as: UTF8.self) : collapsed(input)
+        }
+    }
+
+    /// The collapsed text of bytes that are not collapsed yet.
+    private static func collapsed(_ input: UnsafeBufferPointer<UInt8>) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count)
+        var pendingSpace = false
+        var index = 0
+        let count = input.count
+        while index < count {
+            let byte = input[index]
+            if byte < 0x80 {
+                if byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) {
                     pendingSpace = true
-                } else if value != 0x200B {
+                } else {
                     if pendingSpace && !out.isEmpty { out.append(0x20) }
                     pendingSpace = false
-                    out.append(contentsOf: input[index..<end])
+                    out.append(byte)
                 }
-                index = end
+                index += 1
+                continue
             }
-            return String(decoding: out, as: UTF8.self)
+            // A multi-byte scalar: decode its value to classify it.
+            let (value, end) = scalar(in: input, at: index)
+            if isSpace(value) {
+                pendingSpace = true
+            } else if value != 0x200B {
+                if pendingSpace && !out.isEmpty { out.append(0x20) }
+                pendingSpace = false
+                for byte in input[index..<end] { out.append(byte) }
+            }
+            index = end
         }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `collapse(node.text).count` without building the text when every scalar of it is its
+    /// own Character (see `collapsedCounts`); other texts are collapsed and counted.
+    static func collapsedCount(of node: Node) -> Int {
+        collapsedCounts(of: node)?.characters ?? collapse(node.text).count
+    }
+
+    /// The Characters of `collapse(node.text)` and how many of them are `,`, read from the
+    /// text nodes' bytes without building the text; nil when a scalar outside U+0000–U+02FF,
+    /// U+2010–U+2027, U+2030–U+205E and U+20A0–U+20BF occurs. Those scalars (Latin, the
+    /// quotes, dashes and symbols of general punctuation, currency signs) are never Extend,
+    /// ZWJ, SpacingMark, Prepend, Hangul or regional indicators, so each is a Character on its
+    /// own once white space is collapsed (no CR LF pair is left); U+0085 and U+00A0 are white
+    /// space to `collapse`.
+    static func collapsedCounts(of node: Node) -> (characters: Int, commas: Int)? {
+        var count = 0
+        var commas = 0
+        var pendingSpace = false
+        var simple = true
+        node.forEachTextChunk { bytes in
+            var index = 0
+            let end = bytes.count
+            while index < end {
+                let byte = bytes[index]
+                var isSpace: Bool
+                if byte < 0x80 {
+                    isSpace = byte == 0x20 || (byte >= 0x09 && byte <= 0x0D)
+                    if byte == 0x2C { commas += 1 }
+                    index += 1
+                } else if byte >= 0xC2 && byte <= 0xCB, index + 1 < end, bytes[index + 1] & 0xC0 == 0x80 {
+                    // U+0080–U+02FF.
+                    let value = UInt32(byte & 0x1F) << 6 | UInt32(bytes[index + 1] & 0x3F)
+                    isSpace = value == 0x85 || value == 0xA0
+                    index += 2
+                } else if byte == 0xE2, index + 2 < end, bytes[index + 1] & 0xC0 == 0x80, bytes[index + 2] & 0xC0 == 0x80 {
+                    let value = 0x2000 | UInt32(bytes[index + 1] & 0x3F) << 6 | UInt32(bytes[index + 2] & 0x3F)
+                    guard (0x2010...0x2027).contains(value) || (0x2030...0x205E).contains(value)
+                        || (0x20A0...0x20BF).contains(value)
+                    else {
+                        simple = false
+                        return false
+                    }
+                    isSpace = false
+                    index += 3
+                } else {
+                    simple = false
+                    return false
+                }
+                if isSpace {
+                    pendingSpace = true
+                } else {
+                    if pendingSpace && count > 0 { count += 1 }
+                    pendingSpace = false
+                    count += 1
+                }
+            }
+            return true
+        }
+        return simple ? (count, commas) : nil
     }
 
     /// The value of the multi-byte UTF-8 scalar starting at `index` (valid UTF-8, as a Swift

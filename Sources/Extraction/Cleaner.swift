@@ -205,10 +205,16 @@ enum TokenMatcher {
     static func matchesTemplate(_ node: Node) -> Bool {
         for token in tokens(of: node) {
             if Rules.templateTokensExact.contains(String(token)) { return true }
+            // A token shorter than every part holds none of them (most tokens: "col", "md").
+            guard token.utf8.count >= shortestTemplatePart else { continue }
             for part in Rules.templateTokenParts where ByteSearch.contains(token, part) { return true }
         }
         return false
     }
+
+    /// The byte length of the shortest part of each token part table.
+    private static let shortestTemplatePart = Rules.templateTokenParts.map(\.utf8.count).min() ?? 0
+    private static let shortestContentPart = Rules.contentTokenParts.map(\.utf8.count).min() ?? 0
 
     /// How strongly an element's class/id marks content-level boilerplate.
     enum TokenMatch {
@@ -224,7 +230,7 @@ enum TokenMatcher {
             let text = String(token)
             if Rules.articleGenreTokens.contains(text) { continue }
             let hit = Rules.contentTokensExact.contains(text)
-                || Rules.contentTokenParts.contains { ByteSearch.contains(token, $0) }
+                || (token.utf8.count >= shortestContentPart && Rules.contentTokenParts.contains { ByteSearch.contains(token, $0) })
             guard hit else { continue }
             if Rules.weakContentTokens.contains(text) { weak = true } else { return .strong }
         }

@@ -23,6 +23,9 @@ struct ContentFinder {
     /// Semantic containers must hold at least this share of the best scored candidate's text.
     static let semanticShare = 0.6
 
+    /// The points of this page's last scoring walk (see `score`).
+    private let memo = Memo()
+
     /// Positive class/id hints (token parts).
     private static let positiveHints: [String] = [
         "article", "blog", "body", "content", "entry", "main", "news", "page", "post", "story", "text",
@@ -38,7 +41,7 @@ struct ContentFinder {
     /// Commas of the scripts on the pages (each counts a point): `,` `，` `、` `،`.
     private static let commas: [Unicode.Scalar] = [",", "，", "、", "،"]
     /// Well-known article body selectors, most specific first.
-    private static let semanticSelectors: [String] = [
+    static let semanticSelectors: [String] = [
         "[itemprop=articleBody]", ".article-body", ".article__body", ".articleBody", ".article-content",
         ".article__content", ".entry-content", ".post-content", ".post-body", ".story-body", ".story-content",
         ".field-name-body", ".td-post-content", ".rich-text", ".c-article-body", "article",
@@ -61,8 +64,11 @@ struct ContentFinder {
     func findGeneric(in body: Node, document: HTMLDocument) -> (roots: [Node], method: Method) {
         let scored = score(body)
         let best = scored.map { TextMetrics.textLength(of: $0.first!) } ?? 0
-        for selector in Self.semanticSelectors {
-            guard let matched = try? document.select(selector), !matched.isEmpty else { continue }
+        let semantic = SemanticMatches(Self.semanticSelectors, in: document)
+        for (index, selector) in Self.semanticSelectors.enumerated() {
+            guard let matched = semantic.matches[index] ?? (try? document.select(selector)), !matched.isEmpty else {
+                continue
+            }
             let outer = matched.filter { node in !matched.contains { $0 != node && $0.contains(node) } }
             let candidates = outer.filter { paragraphTextLength($0) >= 200 }
             guard !candidates.isEmpty else { continue }
@@ -98,8 +104,39 @@ struct ContentFinder {
     /// Readability-style scoring: every paragraph gives points to its ancestors; the best
     /// candidate is returned with the siblings that look like part of the same article.
     func score(_ body: Node, classWeights: Bool = true) -> [Node]? {
-        var scores: [Node: Double] = [:]
+        let points: Points
+        if let kept = memo.points, kept.body == body, kept.generation == body.document.generation {
+            points = kept
+        } else {
+            points = accumulate(body)
+            memo.points = points
+        }
+        return choose(body, order: points.order, index: points.index, scores: classWeights ? points.weighted : points.unweighted)
+    }
+
+    /// The points of one scoring walk, with and without class/id weights (the walk and the
+    /// paragraph texts are the same for both; the fallback cascade asks for the second).
+    struct Points {
+        let body: Node
+        /// The document's change count when the points were gathered: valid while it holds.
+        let generation: UInt32
+        /// The scored elements in the order they were first reached.
         var order: [Node] = []
+        /// Each scored element's position in `order` and the score arrays.
+        var index: [Node: Int] = [:]
+        var weighted: [Double] = []
+        var unweighted: [Double] = []
+    }
+
+    /// The last scoring walk of this page (the cascade's second opinion scores the same body
+    /// again, usually with the tree unchanged). A class so the value-typed finder can fill it;
+    /// it lives and dies with one page's extraction.
+    final class Memo {
+        var points: Points?
+    }
+
+    private func accumulate(_ body: Node) -> Points {
+        var result = Points(body: body, generation: body.document.generation)
         body.walk { node in
             guard node.isElement else { return false }
             let name = node.name
@@ -111,35 +148,58 @@ struct ContentFinder {
             default: isParagraph = false
             }
             guard isParagraph else { return true }
-            let text = TextTools.collapse(node.text)
-            let length = text.count
+            // The collapsed text's length and commas, counted on its bytes when its scalars
+            // allow (the only comma among them is `,`).
+            let length: Int
+            let commas: Int
+            if let counts = TextTools.collapsedCounts(of: node) {
+                (length, commas) = counts
+            } else {
+                let text = TextTools.collapse(node.text)
+                length = text.count
+                commas = TextTools.count(Self.commas, in: text)
+            }
             if length < 25 { return name != "p" }
             var points = 1.0
-            points += Double(TextTools.count(Self.commas, in: text))
+            points += Double(commas)
             points += min(Double(length) / 100, 3)
             let density = TextMetrics.linkDensity(of: node)
             points *= (1 - density)
             var ancestor = node.parentElement
             var level = 0
             while let current = ancestor, level < 3 {
-                if scores[current] == nil {
-                    scores[current] = initialScore(current, classWeights: classWeights)
-                    order.append(current)
+                let position: Int
+                if let known = result.index[current] {
+                    position = known
+                } else {
+                    position = result.order.count
+                    result.index[current] = position
+                    result.order.append(current)
+                    let base = initialScore(current)
+                    result.weighted.append(base + classWeight(current))
+                    result.unweighted.append(base)
                 }
                 let divider = level == 0 ? 1.0 : (level == 1 ? 2.0 : Double(level) * 3)
-                scores[current, default: 0] += points / divider
+                result.weighted[position] += points / divider
+                result.unweighted[position] += points / divider
                 ancestor = current.parentElement
                 level += 1
                 if current == body { break }
             }
             return name != "p" && name != "pre"
         }
+        return result
+    }
+
+    /// The best candidate of one set of scores, with its related siblings.
+    private func choose(_ body: Node, order: [Node], index: [Node: Int], scores initial: [Double]) -> [Node]? {
         guard !order.isEmpty else { return nil }
+        var scores = initial
         var top: Node?
         var topScore = -Double.infinity
-        for node in order {
-            let adjusted = scores[node, default: 0] * (1 - TextMetrics.linkDensity(of: node))
-            scores[node] = adjusted
+        for (position, node) in order.enumerated() {
+            let adjusted = scores[position] * (1 - TextMetrics.linkDensity(of: node))
+            scores[position] = adjusted
             if adjusted > topScore {
                 topScore = adjusted
                 top = node
@@ -147,8 +207,8 @@ struct ContentFinder {
         }
         guard var candidate = top else { return nil }
         // Climb while the parent scores nearly as well (the article is split in sub-containers).
-        while let parent = candidate.parentElement, parent != body, let parentScore = scores[parent],
-            parentScore >= topScore * 0.75
+        while let parent = candidate.parentElement, parent != body, let position = index[parent],
+            scores[position] >= topScore * 0.75
         {
             candidate = parent
         }
@@ -164,7 +224,7 @@ struct ContentFinder {
             }
             var bonus = 0.0
             if let cls = candidateClass, !cls.isEmpty, sibling.attribute("class") == cls { bonus = topScore * 0.2 }
-            if let siblingScore = scores[sibling], siblingScore + bonus >= threshold {
+            if let position = index[sibling], scores[position] + bonus >= threshold {
                 roots.append(sibling)
             } else if sibling.hasName("p") {
                 let text = TextTools.collapse(sibling.text)
@@ -179,7 +239,8 @@ struct ContentFinder {
         return roots
     }
 
-    private func initialScore(_ node: Node, classWeights: Bool) -> Double {
+    /// The score an element starts with by its tag (`classWeight` is added for the first pass).
+    private func initialScore(_ node: Node) -> Double {
         var score: Double
         switch node.name {
         case "article": score = 10
@@ -189,7 +250,7 @@ struct ContentFinder {
         case "h1", "h2", "h3", "h4", "h5", "h6", "th": score = -5
         default: score = 0
         }
-        return classWeights ? score + classWeight(node) : score
+        return score
     }
 
     private func classWeight(_ node: Node) -> Double {
@@ -212,10 +273,10 @@ struct ContentFinder {
         var hasBlockChild = false
         for child in node.children {
             if child.isText {
-                total += TextTools.collapse(child.content).count
+                total += TextTools.collapsedCount(of: child)
             } else if child.isElement {
                 if Rules.inlineTags.contains(child.name) {
-                    total += TextTools.collapse(child.text).count
+                    total += TextTools.collapsedCount(of: child)
                 } else {
                     hasBlockChild = true
                 }
@@ -224,3 +285,74 @@ struct ContentFinder {
         return total >= 25 && (!hasBlockChild || total >= 100)
     }
 }
+
+/// The elements each of a list of selectors matches, found in one walk of the document
+/// instead of one XPath evaluation per selector (a class selector evaluates `normalize-space`,
+/// `concat` and `contains` on every element of the page). Three simple forms are matched here,
+/// with the semantics of the XPath `CSSSelector` compiles them to: `.name` (a token of the
+/// `class` value split at XML white space, byte-equal), `[name=value]` (the attribute value
+/// byte-equal) and `tag` (the element name). The matches are every element of the document
+/// in document order, as `document.select` returns them. A selector of another form gets
+/// `nil` (the caller asks libxml2).
+struct SemanticMatches {
+    private enum Simple {
+        case className([UInt8])
+        case attribute(name: String, value: String)
+        case tag(String)
+
+        init?(_ selector: String) {
+            func isName(_ text: Substring) -> Bool {
+                !text.isEmpty && text.utf8.allSatisfy { byte in
+                    (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                        || byte == 0x2D || byte == 0x5F
+                }
+            }
+            if selector.hasPrefix("."), isName(selector.dropFirst()) {
+                self = .className(Array(selector.utf8.dropFirst()))
+            } else if selector.hasPrefix("["), selector.hasSuffix("]") {
+                let inner = selector.dropFirst().dropLast()
+                let parts = inner.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                guard parts.count == 2, isName(parts[0]), isName(parts[1]) else { return nil }
+                self = .attribute(name: parts[0].lowercased(), value: String(parts[1]))
+            } else if isName(selector[...]), selector.utf8.allSatisfy({ $0 >= 0x61 && $0 <= 0x7A }) {
+                self = .tag(selector)
+            } else {
+                return nil
+            }
+        }
+    }
+
+    /// The matches of each selector, in the order of the selectors; nil for a selector of
+    /// another form.
+    let matches: [[Node]?]
+
+    init(_ selectors: [String], in document: MarkupDocument) {
+        let simple = selectors.map(Simple.init)
+        var found: [[Node]?] = simple.map { $0 == nil ? nil : [] }
+        let needsClass = simple.contains { if case .className = $0 { true } else { false } }
+        document.documentNode.walk { node in
+            guard node.isElement else { return false }
+            let classTokens = needsClass ? Self.classTokens(node.attribute("class")) : []
+            for (index, selector) in simple.enumerated() {
+                guard let selector else { continue }
+                let hit: Bool
+                switch selector {
+                case .className(let name): hit = classTokens.contains { $0.elementsEqual(name) }
+                case .attribute(let name, let value): hit = node.attribute(name) == value
+                case .tag(let name): hit = node.hasName(name)
+                }
+                if hit { found[index]!.append(node) }
+            }
+            return true
+        }
+        matches = found
+    }
+
+    /// The tokens of a class value split at XML white space (space, tab, CR, LF), which is what
+    /// `contains(concat(' ', normalize-space(@class), ' '), ' name ')` tests a name against.
+    private static func classTokens(_ value: String?) -> [ArraySlice<UInt8>] {
+        guard let value, !value.isEmpty else { return [] }
+        return Array(value.utf8).split { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+    }
+}
+

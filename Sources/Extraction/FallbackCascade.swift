@@ -26,7 +26,7 @@ struct FallbackCascade {
         var method: ContentFinder.Method
         var excluded: Set<Node>
 
-        var length: Int { blocks.reduce(0) { $0 + $1.text.count } }
+        var length: Int { blocks.reduce(0) { $0 + $1.characterCount } }
     }
 
     let cleaner: Cleaner
@@ -36,29 +36,47 @@ struct FallbackCascade {
     func run(main: (roots: [Node], method: ContentFinder.Method), body: Node) -> Result {
         var best = extract(main.roots, method: main.method)
         if main.method == .selector { return best }
-        if main.method != .cms || best.length < Self.minimumText,
+        var bestLength = best.length
+        if main.method != .cms || bestLength < Self.minimumText,
             let roots = finder.score(body, classWeights: false), Set(roots) != Set(main.roots)
         {
-            let second = extract(roots, method: .scoring)
-            if Double(second.length) > Self.secondOpinionFactor * Double(best.length) { best = second }
+            let candidate = unfiltered(roots)
+            // Filtering only drops blocks: when all of them together cannot win, neither can
+            // what the filter keeps, and the filter is not run.
+            let bound = Self.length(candidate.blocks)
+            if Double(bound) > Self.secondOpinionFactor * Double(bestLength) {
+                let second = Result(blocks: filter.filter(candidate.blocks), method: .scoring, excluded: candidate.excluded)
+                let secondLength = second.length
+                if Double(secondLength) > Self.secondOpinionFactor * Double(bestLength) {
+                    best = second
+                    bestLength = secondLength
+                }
+            }
         }
         // The baseline cannot hold more text than the page (`textLength` leaves out white
         // space, hence the margin): skip it when it cannot win.
-        let needed = best.length < Self.minimumText ? best.length : Int(Self.baselineFactor * Double(best.length))
-        if Double(body.textLength) * 1.5 > Double(needed) {
-            let baseline = self.baseline(body)
-            if baseline.length > needed { best = baseline }
+        let needed = bestLength < Self.minimumText ? bestLength : Int(Self.baselineFactor * Double(bestLength))
+        if Double(body.textLength) * 1.5 > Double(needed), let baseline = baseline(body, needed: needed) {
+            best = baseline
         }
         return best
     }
 
     /// One candidate: blocks of the roots, content boilerplate excluded, filtered.
     private func extract(_ roots: [Node], method: ContentFinder.Method) -> Result {
+        let candidate = unfiltered(roots)
+        return Result(blocks: filter.filter(candidate.blocks), method: method, excluded: candidate.excluded)
+    }
+
+    /// The blocks of the roots still in the tree, content boilerplate excluded, not filtered.
+    private func unfiltered(_ roots: [Node]) -> (blocks: [Block], excluded: Set<Node>) {
         let live = roots.filter { $0.parent != nil }
         let excluded = cleaner.contentBoilerplate(in: live)
-        let blocks = filter.filter(BlockBuilder(excluded: excluded).blocks(in: live))
-        return Result(blocks: blocks, method: method, excluded: excluded)
+        return (BlockBuilder(excluded: excluded).blocks(in: live), excluded)
     }
+
+    /// The characters of the blocks' texts (what `Result.length` counts).
+    private static func length(_ blocks: [Block]) -> Int { blocks.reduce(0) { $0 + $1.characterCount } }
 
     // MARK: Baseline
 
@@ -71,17 +89,21 @@ struct FallbackCascade {
 
     /// Every reading block of the page, in order: good blocks (long, few links), and the short
     /// blocks and headings directly between or before good ones (justext's context rule).
-    func baseline(_ body: Node) -> Result {
-        let excluded = cleaner.contentBoilerplate(in: [body])
-        let blocks = filter.filter(BlockBuilder(excluded: excluded).blocks(in: [body]))
-        enum Class { case good, near, bad }
-        let classes: [Class] = blocks.map { block in
-            if block.linkDensity > Self.baselineLinkDensity { return .bad }
-            if block.text.count >= Self.baselineGoodLength { return .good }
-            if block.text.count >= Self.baselineShortLength { return .near }
-            if case .heading = block.kind { return .near }
-            return .bad
+    func baseline(_ body: Node) -> Result { baseline(body, needed: nil)! }
+
+    /// The baseline if it holds more than `needed` characters (any baseline when nil). Only
+    /// good and near blocks are kept, and which a block is depends on the block alone: the
+    /// filter is not run when those of the unfiltered blocks together hold too little.
+    private func baseline(_ body: Node, needed: Int?) -> Result? {
+        let candidate = unfiltered([body])
+        if let needed {
+            let bound = candidate.blocks.reduce(0) { total, block in
+                Self.classify(block) == .bad ? total : total + block.characterCount
+            }
+            if bound <= needed { return nil }
         }
+        let blocks = filter.filter(candidate.blocks)
+        let classes = blocks.map(Self.classify)
         var kept: [Block] = []
         for (index, block) in blocks.enumerated() {
             switch classes[index] {
@@ -98,6 +120,19 @@ struct FallbackCascade {
                 continue
             }
         }
-        return Result(blocks: kept, method: .baseline, excluded: excluded)
+        let result = Result(blocks: kept, method: .baseline, excluded: candidate.excluded)
+        if let needed, result.length <= needed { return nil }
+        return result
+    }
+
+    private enum Class { case good, near, bad }
+
+    /// A block's class in the baseline, by its own text (before its neighbours are looked at).
+    private static func classify(_ block: Block) -> Class {
+        if block.linkDensity > baselineLinkDensity { return .bad }
+        if block.characterCount >= baselineGoodLength { return .good }
+        if block.characterCount >= baselineShortLength { return .near }
+        if case .heading = block.kind { return .near }
+        return .bad
     }
 }

@@ -106,12 +106,25 @@ struct LinkDiscovery {
             let text = TextTools.collapse(anchor.text)
             // A title has words: a one-word link (a user name, "more") is not an article title.
             var score = text.contains(" ") ? text.count : min(text.count, 9)
-            if anchor.ancestors.contains(where: { ["h1", "h2", "h3", "h4", "h5", "h6"].contains($0.name) }) { score += 1000 }
+            if Self.isInHeading(anchor) { score += 1000 }
             if score < 15 && score < 1000 { score = max(score, (anchor.attribute("title") ?? "").count / 2) }
             if best == nil || score > best!.score { best = (url, score) }
         }
         guard let best, best.score >= 10 else { return nil }
         return best.url
+    }
+
+    private static let headingTags: Set<String> = ["h1", "h2", "h3", "h4", "h5", "h6"]
+
+    /// Whether an ancestor element of the node is a heading (walked up without building the
+    /// list of ancestors).
+    private static func isInHeading(_ node: Node) -> Bool {
+        var current = node.parentElement
+        while let element = current {
+            if headingTags.contains(element.name) { return true }
+            current = element.parentElement
+        }
+        return false
     }
 
     /// A link target that can be an article: http(s), not a file, not the page itself, not a
@@ -149,10 +162,20 @@ struct LinkDiscovery {
         let markers = ["currentpage", "page=", "/page/", "seite=", "offset=", "start="]
         if let query = URLComponents(url: url, resolvingAgainstBaseURL: true)?.percentEncodedQuery?.lowercased() {
             let decoded = query.removingPercentEncoding ?? query
-            if markers.contains(where: { decoded.contains($0) }) { return true }
-            if decoded.contains("type=") || decoded.contains("filter") || decoded.contains("category") { return true }
+            if markers.contains(where: { Self.contains(decoded, $0) }) { return true }
+            if Self.contains(decoded, "type=") || Self.contains(decoded, "filter") || Self.contains(decoded, "category") {
+                return true
+            }
         }
-        return lower.contains("/page/")
+        return Self.contains(lower, "/page/")
+    }
+
+    /// `text.contains(marker)` (Foundation's search, which matches canonically equivalent
+    /// text) for an ASCII marker, asked only when the marker's bytes occur: no other scalar
+    /// sequence is canonically equivalent to these ASCII letters, `/` and `=`, so without the
+    /// bytes there is no match, and most URLs hold none of the markers.
+    private static func contains(_ text: String, _ marker: String) -> Bool {
+        ByteSearch.contains(text, marker) && text.contains(marker)
     }
 
     private static func siteKey(_ host: String) -> String {

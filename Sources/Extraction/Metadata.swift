@@ -328,15 +328,19 @@ enum BylineReader {
             guard node.isElement else { return false }
             if node.hasName("script") || node.hasName("style") { return false }
             // Cheap bound first: the collapsed text is at least as long as its non-space count.
-            if node.textLength > 100 { return true }
+            let length = node.textLength
+            if length > 100 { return true }
+            // Only ASCII white space (or nothing): the collapsed text is empty, no byline.
+            if length == 0 { return false }
             let text = TextTools.collapse(node.text)
-            guard text.count <= 100 else { return true }
+            let count = text.count
+            guard count <= 100 else { return true }
             for prefix in ["Erstellt von ", "Autor: ", "Autorin: "] where text.hasPrefix(prefix) {
                 let name = String(text.dropFirst(prefix.count)).trimmingCharacters(in: .whitespaces)
                 if !name.isEmpty, name.count <= 80 { result.append(name) }
                 return false
             }
-            return text.count > 12
+            return count > 12
         }
         return result
     }

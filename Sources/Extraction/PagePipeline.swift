@@ -127,7 +127,7 @@ struct PagePipeline {
     /// How often each block text occurs on the (template-cleaned) page.
     private func blockFrequencies(_ body: Node) -> [String: Int] {
         var counts: [String: Int] = [:]
-        for block in BlockBuilder().blocks(in: [body]) where block.text.count >= 40 {
+        for block in BlockBuilder().blocks(in: [body]) where block.characterCount >= 40 {
             counts[block.text, default: 0] += 1
         }
         return counts
@@ -141,7 +141,7 @@ struct PagePipeline {
         case .scoring: score = 0.6
         case .body, .baseline: score = 0.3
         }
-        let length = blocks.reduce(0) { $0 + $1.text.count }
+        let length = blocks.reduce(0) { $0 + $1.characterCount }
         if length < 200 { score *= 0.4 } else if length < 500 { score *= 0.7 }
         let links = blocks.reduce(0) { $0 + $1.linkTextLength }
         if length > 0 { score *= 1 - min(0.5, Double(links) / Double(length)) }

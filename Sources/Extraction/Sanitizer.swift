@@ -87,33 +87,45 @@ struct Sanitizer {
 
     /// Escapes text content.
     static func escapeText(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(scalar)
+        escape(text) { byte in
+            switch byte {
+            case 0x26: "&amp;"
+            case 0x3C: "&lt;"
+            case 0x3E: "&gt;"
+            default: nil
             }
         }
-        return out
     }
 
     /// Escapes an attribute value for double quotes.
     static func escapeAttribute(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            case "`": out += "&#96;"
-            default: out.unicodeScalars.append(scalar)
+        escape(text) { byte in
+            switch byte {
+            case 0x26: "&amp;"
+            case 0x3C: "&lt;"
+            case 0x3E: "&gt;"
+            case 0x22: "&quot;"
+            case 0x27: "&#39;"
+            case 0x60: "&#96;"
+            default: nil
             }
         }
-        return out
+    }
+
+    /// The text with each ASCII character that has a replacement replaced, on UTF-8 bytes (an
+    /// ASCII byte is never part of a multi-byte scalar); the text itself when nothing is
+    /// replaced, which is most texts.
+    private static func escape(_ text: String, _ replacement: (UInt8) -> StaticString?) -> String {
+        guard text.utf8.contains(where: { replacement($0) != nil }) else { return text }
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count + 16)
+        for byte in text.utf8 {
+            if let entity = replacement(byte) {
+                entity.withUTF8Buffer { out.append(contentsOf: $0) }
+            } else {
+                out.append(byte)
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -39,7 +39,8 @@ public class MarkupDocument {
     /// Counts the changes of the tree (`Node.remove`, `Node.unwrap`): a subtree measure cached
     /// in a node (`Node.textLength`) is valid only for the generation it was computed in.
     /// Starts at 1 so that a cached value is never all zero bits (an unset `_private`).
-    private(set) var generation: UInt32 = 1
+    /// Public so that a caller can keep a result computed from the tree while it is unchanged.
+    public private(set) var generation: UInt32 = 1
 
     init(pointer: xmlDocPtr, encoding: String, isHTML: Bool) {
         self.raw = OpaquePointer(pointer)

@@ -299,17 +299,54 @@ public struct Node: Hashable {
 
     /// The concatenated character data of all descendant text and CDATA nodes (entity
     /// references are not followed; comments are skipped).
+    ///
+    /// The bytes of the text nodes are gathered first and made a string once (not one
+    /// temporary string per text node); libxml2 keeps its text as UTF-8, so this is the string
+    /// the pieces would concatenate to.
     public var text: String {
         if isText { return content }
-        var result = ""
-        walk { node in
-            let type = node.pointer.pointee.type
-            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let content = node.pointer.pointee.content {
-                result += String(cString: content)
+        var bytes: [UInt8] = []
+        var current = pointer.pointee.children
+        let root = pointer
+        // The walk of `walk(_:)` without the callback: elements are descended into, other
+        // nodes are not; nothing is removed on the way.
+        while let node = current {
+            let type = node.pointee.type
+            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let content = node.pointee.content {
+                bytes.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content))))
+            } else if type == XML_ELEMENT_NODE, let child = node.pointee.children {
+                current = child
+                continue
             }
-            return type == XML_ELEMENT_NODE
+            current = node.pointee.next ?? Self.climb(from: node.pointee.parent, root: root)
         }
-        return result
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Calls `body` with the UTF-8 bytes of each text and CDATA node of the subtree (the node
+    /// itself if it is one), in document order: the pieces `text` concatenates, without making
+    /// strings. Return `false` from `body` to stop.
+    public func forEachTextChunk(_ body: (UnsafeBufferPointer<UInt8>) -> Bool) {
+        func chunk(_ node: xmlNodePtr) -> UnsafeBufferPointer<UInt8>? {
+            guard let content = node.pointee.content else { return nil }
+            return UnsafeBufferPointer(start: content, count: Int(xmlStrlen(content)))
+        }
+        if isText {
+            if let bytes = chunk(pointer) { _ = body(bytes) }
+            return
+        }
+        let root = pointer
+        var current = root.pointee.children
+        while let node = current {
+            let type = node.pointee.type
+            if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE, let bytes = chunk(node) {
+                if !body(bytes) { return }
+            } else if type == XML_ELEMENT_NODE, let child = node.pointee.children {
+                current = child
+                continue
+            }
+            current = node.pointee.next ?? Self.climb(from: node.pointee.parent, root: root)
+        }
     }
 
     /// The number of characters of `text` that are not ASCII whitespace, counted without
