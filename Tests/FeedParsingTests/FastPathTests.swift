@@ -328,6 +328,41 @@ import TestSupport
         #expect(finished.warnings.contains { $0.hasPrefix("unknown entities were kept as text") })
     }
 
+    /// Comments, CDATA sections and processing instructions are copied up to their first
+    /// terminator (found with memchr): against a plain search for the terminator, over
+    /// sections full of its prefixes and near-misses ("]", "]]", "] ]>", "--", "- ->", "?")
+    /// and unterminated ones (copied to the end).
+    @Test func markupSectionsAreCopiedToTheirFirstTerminator() {
+        let kinds: [(open: String, close: String)] = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")]
+        let fillers = ["a", "ä", "]", "]]", "] ]>", "]>", "-", "--", "- ->", "->", "?", "? >", ">", " ", "\n", "&amp;", "<b>"]
+        var random = Random(state: 11)
+        for round in 0..<600 {
+            let kind = kinds[round % kinds.count]
+            var body = ""
+            for _ in 0..<Int.random(in: 0...40, using: &random) { body += fillers.randomElement(using: &random)! }
+            let terminated = round % 7 != 0
+            let section = kind.open + body + (terminated ? kind.close : "")
+            // What follows is rewritten (`&amp;` becomes `&#38;`): a section copied too far would
+            // carry the `&` of it along as it is.
+            let tail = terminated ? "&amp;<x>t</x>" : ""
+            let document = "<rss><channel>" + section + tail + "</channel></rss>"
+            let repaired = XMLRepair.repair(Array(document.utf8)).bytes
+            // The expected copy: up to and including the first terminator after the opener.
+            let afterOpen = document.utf8.index(document.utf8.startIndex, offsetBy: 14 + kind.open.utf8.count)
+            let rest = document[afterOpen...]
+            let copied: Substring
+            var endsSection = false  // the first terminator is the one that closes `section`
+            if let end = rest.range(of: kind.close) {
+                copied = document[document.index(afterOpen, offsetBy: -kind.open.count)..<end.upperBound]
+                endsSection = copied.utf8.count == section.utf8.count
+            } else {
+                copied = document[document.index(afterOpen, offsetBy: -kind.open.count)...]
+            }
+            let prefix = Array("<rss><channel>".utf8) + Array(copied.utf8) + Array((endsSection ? "&#38;" : "").utf8)
+            #expect(Array(repaired.prefix(prefix.count)) == prefix, "round \(round): \(section)")
+        }
+    }
+
     /// Found by the mutants above: a DOCTYPE whose brackets reopen after closing ("[ ] ] [ [")
     /// made the repair pass slice a reversed range and crash. It is now copied as it is.
     @Test func doctypeWithReopenedBracketsDoesNotCrash() throws {
