@@ -363,6 +363,37 @@ import TestSupport
         }
     }
 
+    /// The adapter resolves each URL against its own base (the element's xml:base, else the
+    /// document URL, else the feed's link) while it reuses the parts of the base of the URL
+    /// before: bases changing and repeating from entry to entry, with and without a document URL.
+    @Test func entryURLsResolveAgainstTheirOwnBase() throws {
+        let bases: [String?] = [nil, "https://a.example/x/", "https://b.example/y/z.html", "https://a.example/x/", "http://c.example"]
+        let raws = ["p1", "/abs/p2", "https://d.example/full", "q/r.jpg?s=1", "../up", "#frag"]
+        var random = Random(state: 5)
+        for documentURL in [nil, URL(string: "https://doc.example/feeds/rss.xml")] {
+            for _ in 0..<20 {
+                var items = ""
+                var expected: [(link: URL?, enclosure: URL?)] = []
+                for _ in 0..<Int.random(in: 1...12, using: &random) {
+                    let base = bases.randomElement(using: &random)!
+                    let link = raws.randomElement(using: &random)!
+                    let enclosure = raws.randomElement(using: &random)!
+                    items += "<item\(base.map { " xml:base=\"\($0)\"" } ?? "")><title>t</title><link>\(link)</link>"
+                    items += "<enclosure url=\"\(enclosure)\" type=\"image/jpeg\"/></item>"
+                    let resolvedBase = base.flatMap { URL(string: $0) } ?? documentURL ?? URL(string: "https://site.example/feed/")
+                    expected.append((Self.foundationResolve(link, base: resolvedBase), Self.foundationResolve(enclosure, base: resolvedBase)))
+                }
+                let document = "<rss version=\"2.0\"><channel><link>https://site.example/feed/</link>\(items)</channel></rss>"
+                let feed = try FeedParser.parse(Array(document.utf8), url: documentURL)
+                #expect(feed.entries.count == expected.count)
+                for (entry, want) in zip(feed.entries, expected) {
+                    #expect(entry.link?.absoluteString == want.link?.absoluteString, "\(document)")
+                    #expect(entry.enclosures.first?.url.absoluteString == want.enclosure?.absoluteString, "\(document)")
+                }
+            }
+        }
+    }
+
     /// Found by the mutants above: a DOCTYPE whose brackets reopen after closing ("[ ] ] [ [")
     /// made the repair pass slice a reversed range and crash. It is now copied as it is.
     @Test func doctypeWithReopenedBracketsDoesNotCrash() throws {
