@@ -26,17 +26,17 @@ enum FeedAdapter {
             if value == nil, warnings.count < 50 { warnings.append("unparsable date: \(raw.prefix(60))") }
             return value
         }
-        // The parts of the fallback base, computed once (most URLs of a feed have no xml:base).
-        var fallbackParts: (url: URL, parts: URLResolution.Base)?
+        // The parts of the last base a URL was resolved against, computed once per distinct base
+        // in a row: the parser gives almost every URL a base (its element's, which without
+        // xml:base is the document URL), and most URLs of a feed share it.
+        var lastParts: (url: URL, parts: URLResolution.Base)?
         func url(_ wireURL: WireURL?, fallback: URL?) -> URL? {
             guard let wireURL else { return nil }
-            guard wireURL.base == nil, let fallback else {
-                return HTMLText.resolveURL(wireURL.raw, base: wireURL.base ?? fallback)
+            guard let base = wireURL.base ?? fallback else { return HTMLText.resolveURL(wireURL.raw, base: nil) }
+            if lastParts == nil || lastParts!.url != base {
+                lastParts = (base, URLResolution.Base(base))
             }
-            if fallbackParts == nil || fallbackParts!.url != fallback {
-                fallbackParts = (fallback, URLResolution.Base(fallback))
-            }
-            return HTMLText.resolveURL(wireURL.raw, base: fallback, simpleBase: fallbackParts!.parts)
+            return HTMLText.resolveURL(wireURL.raw, base: base, simpleBase: lastParts!.parts)
         }
         let feedLink = url(wire.link ?? wire.alternateLink, fallback: documentURL)
         let fallbackBase = documentURL ?? feedLink.flatMap { $0.scheme == nil ? nil : $0 }
@@ -69,10 +69,16 @@ enum FeedAdapter {
             }
             entry.published = date(item.published)
             entry.updated = date(item.updated)
-            entry.author = item.author
+            // The large values are moved out of `item`, not copied (a retain here and a
+            // release when `item` goes).
+            entry.author = item.author.take()
             let contentBase = item.contentBase ?? fallbackBase
-            entry.summary = item.summary.map { text(of: $0, base: contentBase, resolved: item.urlsResolved) }
-            entry.content = item.content.map { text(of: $0, base: contentBase, resolved: item.urlsResolved) }
+            if let summary = item.summary.take() {
+                entry.summary = text(of: summary, base: contentBase, resolved: item.urlsResolved)
+            }
+            if let content = item.content.take() {
+                entry.content = text(of: content, base: contentBase, resolved: item.urlsResolved)
+            }
             var enclosures = item.enclosures.compactMap { enclosure(of: $0, url: url($0.url, fallback: fallbackBase)) }
             if enclosures.isEmpty {
                 // Media RSS: media:content counts as an enclosure when there is no real one.
@@ -97,7 +103,7 @@ enum FeedAdapter {
         }
     }
 
-    private static func text(of wire: WireText, base: URL?, resolved: Bool) -> TextContent {
+    private static func text(of wire: consuming WireText, base: URL?, resolved: Bool) -> TextContent {
         if resolved { return TextContent(type: wire.type, value: wire.value) }
         switch wire.type {
         case .text: return TextContent(type: .text, value: wire.value)

@@ -1,5 +1,11 @@
 import Markup
 
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// A byte-level pass over an XML feed before libxml2 sees it. It makes libxml2's recovery
 /// harmless and keeps entity expansion out of libxml2 altogether:
 ///
@@ -98,9 +104,15 @@ struct XMLRepair {
             return true
         }
         func find(_ literal: StaticString, from index: Int) -> Int? {
+            // The C library's vectorized memchr finds each candidate first byte (a CDATA
+            // section or comment can be long: byte by byte this was a few % of a parse).
+            guard n > 0, let base = b.baseAddress else { return nil }
+            let first = Int32(literal.utf8Start[0])
             var j = index
             while j < n {
-                if b[j] == literal.utf8Start[0], starts(literal, at: j) { return j }
+                guard let found = memchr(base + j, first, n - j) else { return nil }
+                j = UnsafeRawPointer(found) - UnsafeRawPointer(base)
+                if starts(literal, at: j) { return j }
                 j += 1
             }
             return nil
@@ -117,15 +129,15 @@ struct XMLRepair {
                     i += 1
                 } else if starts("<!--", at: i) {
                     let end = find("-->", from: i + 4).map { $0 + 3 } ?? n
-                    bytes.append(contentsOf: b[i..<end])
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
                     i = end
                 } else if starts("<![CDATA[", at: i) {
                     let end = find("]]>", from: i + 9).map { $0 + 3 } ?? n
-                    bytes.append(contentsOf: b[i..<end])
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
                     i = end
                 } else if starts("<?", at: i) {
                     let end = find("?>", from: i + 2).map { $0 + 2 } ?? n
-                    bytes.append(contentsOf: b[i..<end])
+                    bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<end]))
                     i = end
                 } else if starts("<!DOCTYPE", at: i, caseInsensitive: true) {
                     i = doctype(b, from: i)

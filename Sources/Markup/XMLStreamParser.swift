@@ -324,8 +324,11 @@ struct NameCache {
 
     @inline(__always)
     private static func slot(_ pointer: UnsafePointer<xmlChar>, _ count: Int) -> Int {
+        // libxml2's dictionary packs its strings without alignment, so names interned one
+        // after the other lie a few bytes apart: the low bits tell them apart (with `bits >> 4`
+        // neighbours such as "link" and "guid" shared a slot and evicted each other per element).
         let bits = UInt(bitPattern: pointer)
-        return Int(truncatingIfNeeded: (bits >> 4) ^ (bits >> 12)) & (count - 1)
+        return Int(truncatingIfNeeded: bits ^ (bits >> 8)) & (count - 1)
     }
 
     mutating func name(_ pointer: UnsafePointer<xmlChar>) -> String {

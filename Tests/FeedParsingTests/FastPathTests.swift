@@ -328,6 +328,72 @@ import TestSupport
         #expect(finished.warnings.contains { $0.hasPrefix("unknown entities were kept as text") })
     }
 
+    /// Comments, CDATA sections and processing instructions are copied up to their first
+    /// terminator (found with memchr): against a plain search for the terminator, over
+    /// sections full of its prefixes and near-misses ("]", "]]", "] ]>", "--", "- ->", "?")
+    /// and unterminated ones (copied to the end).
+    @Test func markupSectionsAreCopiedToTheirFirstTerminator() {
+        let kinds: [(open: String, close: String)] = [("<!--", "-->"), ("<![CDATA[", "]]>"), ("<?", "?>")]
+        let fillers = ["a", "ä", "]", "]]", "] ]>", "]>", "-", "--", "- ->", "->", "?", "? >", ">", " ", "\n", "&amp;", "<b>"]
+        var random = Random(state: 11)
+        for round in 0..<600 {
+            let kind = kinds[round % kinds.count]
+            var body = ""
+            for _ in 0..<Int.random(in: 0...40, using: &random) { body += fillers.randomElement(using: &random)! }
+            let terminated = round % 7 != 0
+            let section = kind.open + body + (terminated ? kind.close : "")
+            // What follows is rewritten (`&amp;` becomes `&#38;`): a section copied too far would
+            // carry the `&` of it along as it is.
+            let tail = terminated ? "&amp;<x>t</x>" : ""
+            let document = "<rss><channel>" + section + tail + "</channel></rss>"
+            let repaired = XMLRepair.repair(Array(document.utf8)).bytes
+            // The expected copy: up to and including the first terminator after the opener.
+            let afterOpen = document.utf8.index(document.utf8.startIndex, offsetBy: 14 + kind.open.utf8.count)
+            let rest = document[afterOpen...]
+            let copied: Substring
+            var endsSection = false  // the first terminator is the one that closes `section`
+            if let end = rest.range(of: kind.close) {
+                copied = document[document.index(afterOpen, offsetBy: -kind.open.count)..<end.upperBound]
+                endsSection = copied.utf8.count == section.utf8.count
+            } else {
+                copied = document[document.index(afterOpen, offsetBy: -kind.open.count)...]
+            }
+            let prefix = Array("<rss><channel>".utf8) + Array(copied.utf8) + Array((endsSection ? "&#38;" : "").utf8)
+            #expect(Array(repaired.prefix(prefix.count)) == prefix, "round \(round): \(section)")
+        }
+    }
+
+    /// The adapter resolves each URL against its own base (the element's xml:base, else the
+    /// document URL, else the feed's link) while it reuses the parts of the base of the URL
+    /// before: bases changing and repeating from entry to entry, with and without a document URL.
+    @Test func entryURLsResolveAgainstTheirOwnBase() throws {
+        let bases: [String?] = [nil, "https://a.example/x/", "https://b.example/y/z.html", "https://a.example/x/", "http://c.example"]
+        let raws = ["p1", "/abs/p2", "https://d.example/full", "q/r.jpg?s=1", "../up", "#frag"]
+        var random = Random(state: 5)
+        for documentURL in [nil, URL(string: "https://doc.example/feeds/rss.xml")] {
+            for _ in 0..<20 {
+                var items = ""
+                var expected: [(link: URL?, enclosure: URL?)] = []
+                for _ in 0..<Int.random(in: 1...12, using: &random) {
+                    let base = bases.randomElement(using: &random)!
+                    let link = raws.randomElement(using: &random)!
+                    let enclosure = raws.randomElement(using: &random)!
+                    items += "<item\(base.map { " xml:base=\"\($0)\"" } ?? "")><title>t</title><link>\(link)</link>"
+                    items += "<enclosure url=\"\(enclosure)\" type=\"image/jpeg\"/></item>"
+                    let resolvedBase = base.flatMap { URL(string: $0) } ?? documentURL ?? URL(string: "https://site.example/feed/")
+                    expected.append((Self.foundationResolve(link, base: resolvedBase), Self.foundationResolve(enclosure, base: resolvedBase)))
+                }
+                let document = "<rss version=\"2.0\"><channel><link>https://site.example/feed/</link>\(items)</channel></rss>"
+                let feed = try FeedParser.parse(Array(document.utf8), url: documentURL)
+                #expect(feed.entries.count == expected.count)
+                for (entry, want) in zip(feed.entries, expected) {
+                    #expect(entry.link?.absoluteString == want.link?.absoluteString, "\(document)")
+                    #expect(entry.enclosures.first?.url.absoluteString == want.enclosure?.absoluteString, "\(document)")
+                }
+            }
+        }
+    }
+
     /// Found by the mutants above: a DOCTYPE whose brackets reopen after closing ("[ ] ] [ [")
     /// made the repair pass slice a reversed range and crash. It is now copied as it is.
     @Test func doctypeWithReopenedBracketsDoesNotCrash() throws {
