@@ -11,8 +11,9 @@ import Glibc
 
 /// One poll round over N sources served by loopback servers (one server per "host", i.e.
 /// per port on 127.0.0.1), half of them answering 304 to the conditional request the client
-/// makes: Herold's `CurlFetcher` (in a child process, so its peak memory is its own) beside
-/// `curl --parallel` fetching the same URLs with the same validators, in the same run.
+/// makes: Herold's `CurlFetcher` (in a child process that reports its own VmHWM) beside
+/// `curl --parallel` (run under /usr/bin/time for its peak) fetching the same URLs with the same
+/// validators, in the same run.
 ///
 /// The servers count, per host, the most connections open at once and the most requests in
 /// the handler at once, so the report shows whether any host saw more than the allowed
@@ -162,10 +163,13 @@ struct FetchBench: AsyncParsableCommand {
                 "--host-delay", "\(hostDelay)",
             ])
             let fields = run.output.split(separator: "\n").last?.split(separator: " ").compactMap { Double($0) } ?? []
-            guard run.status == 0, fields.count == 4 else { throw ValidationError("the fetcher child failed: \(run.output)") }
+            guard run.status == 0, fields.count == 5 else { throw ValidationError("the fetcher child failed: \(run.output)") }
+            // The child reports its own high-water mark: wait4's ru_maxrss would count this
+            // process's memory too (see Subprocess.ownPeakKiB).
             result = RoundResult(
                 seconds: fields[0], ok: Int(fields[1]), notModified: Int(fields[2]), errors: Int(fields[3]),
-                maxRSSKiB: run.maxRSSKiB, peakConnections: 0, peakInHandler: 0, allowed: hostConnections)
+                maxRSSKiB: fields[4] > 0 ? Int(fields[4]) : run.maxRSSKiB, peakConnections: 0, peakInHandler: 0,
+                allowed: hostConnections)
         case .curl:
             let file = folder + "/herold-fetch-bench-\(getpid()).curlrc"
             var config = ""
@@ -176,7 +180,7 @@ struct FetchBench: AsyncParsableCommand {
             }
             try config.write(toFile: file, atomically: true, encoding: .utf8)
             defer { unlink(file) }
-            let run = try Subprocess.run([
+            let (run, peak) = try Subprocess.runMeasuringPeak([
                 "curl", "--silent", "--parallel", "--parallel-max", "\(hosts * hostConnections)", "--config", file,
             ])
             let codes = run.output.split(separator: "\n")
@@ -184,7 +188,7 @@ struct FetchBench: AsyncParsableCommand {
             let notModified = codes.filter { $0 == "304" }.count
             result = RoundResult(
                 seconds: run.seconds, ok: ok, notModified: notModified, errors: count - ok - notModified,
-                maxRSSKiB: run.maxRSSKiB, peakConnections: 0, peakInHandler: 0, allowed: nil)
+                maxRSSKiB: peak ?? run.maxRSSKiB, peakConnections: 0, peakInHandler: 0, allowed: nil)
         }
         result.peakConnections = servers.map(\.stats.peakOpen).max() ?? 0
         result.peakInHandler = concurrency.peak
@@ -194,7 +198,7 @@ struct FetchBench: AsyncParsableCommand {
     }
 
     /// The client part, in its own process: one CurlFetcher, every source submitted at once
-    /// (as a poll round does), bodies counted and dropped. Prints `seconds 200s 304s errors`.
+    /// (as a poll round does), bodies counted and dropped. Prints `seconds 200s 304s errors peakKiB` (its own VmHWM).
     static func child(urlFile: String, hostConnections: Int, hostDelay: Double) async throws {
         let lines = try String(contentsOfFile: urlFile, encoding: .utf8).split(separator: "\n")
         var settings = FetchSettings()
@@ -230,7 +234,9 @@ struct FetchBench: AsyncParsableCommand {
             return counts
         }
         let elapsed = ContinuousClock.now - start
-        print(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, ok, notModified, errors)
+        print(
+            Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, ok, notModified, errors,
+            Subprocess.ownPeakKiB() ?? -1)
     }
 
     /// An RSS document of about `bytes` bytes.

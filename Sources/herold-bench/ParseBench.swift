@@ -419,12 +419,18 @@ enum Subprocess {
     /// The peak resident memory (KiB) of `arguments` run under `/usr/bin/time`, which starts it
     /// from its own small address space (see ``ownPeakKiB()``); nil without /usr/bin/time.
     static func peakKiB(_ arguments: [String]) throws -> Int? {
-        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { return nil }
+        try runMeasuringPeak(arguments).peakKiB
+    }
+
+    /// Runs `arguments` under `/usr/bin/time` (see ``peakKiB(_:)``) and gives back the run with
+    /// the command's own peak resident memory (KiB); without /usr/bin/time, the plain run and nil.
+    static func runMeasuringPeak(_ arguments: [String]) throws -> (run: Result, peakKiB: Int?) {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/time") else { return (try run(arguments), nil) }
         let report = FileManager.default.temporaryDirectory.appendingPathComponent("herold-bench-\(getpid())-peak").path
         defer { unlink(report) }
         let run = try run(["/usr/bin/time", "-f", "%M", "-o", report] + arguments)
-        guard run.status == 0, let text = try? String(contentsOfFile: report, encoding: .utf8) else { return nil }
-        return text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard run.status == 0, let text = try? String(contentsOfFile: report, encoding: .utf8) else { return (run, nil) }
+        return (run, text.split(separator: "\n").last.flatMap { Int($0.trimmingCharacters(in: .whitespaces)) })
     }
 
     /// This executable's path (for re-running it as a child).
