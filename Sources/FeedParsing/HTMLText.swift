@@ -329,22 +329,28 @@ enum HTMLText {
     static func hasURLAttribute(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
         let n = bytes.count
         var i = 0
-        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         while i < n {
             guard let found = memchr(bytes.baseAddress! + i, 0x3D, n - i) else { return false }
             i = UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
-            var nameEnd = i
-            while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
-            var nameStart = nameEnd
-            while nameStart > 0, isLetter(bytes[nameStart - 1]) { nameStart -= 1 }
-            let length = nameEnd - nameStart
-            if length == 3 || length == 4 {
-                let lower = (nameStart..<nameEnd).map { bytes[$0] | 0x20 }
+            let name = attributeName(before: i, in: bytes)
+            if name.count == 3 || name.count == 4 {
+                let lower = name.map { bytes[$0] | 0x20 }
                 if lower == Array("href".utf8) || lower == Array("src".utf8) { return true }
             }
             i += 1
         }
         return false
+    }
+
+    /// The ASCII letters that end, after optional spaces, just before `equals` (the index of an
+    /// `=`): the name of the attribute being assigned, or an empty range.
+    static func attributeName(before equals: Int, in bytes: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
+        var nameEnd = equals
+        while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
+        var nameStart = nameEnd
+        while nameStart > 0, isLetter(bytes[nameStart - 1]) { nameStart -= 1 }
+        return nameStart..<nameEnd
     }
 
     /// The reference algorithm of ``trimmed(_:)``, by scalar (also its general path).
@@ -503,7 +509,6 @@ enum HTMLText {
         var copied = 0
         var i = 0
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0A || b == 0x0D || b == 0x0C }
-        func isLetter(_ b: UInt8) -> Bool { (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A }
         func isName(_ start: Int, _ name: StaticString) -> Bool {
             let count = name.utf8CodeUnitCount
             for k in 0..<count where bytes[start + k] | 0x20 != name.utf8Start[k] { return false }
@@ -513,11 +518,8 @@ enum HTMLText {
             // The next "=" (memchr: the fragment is mostly text without one).
             guard let found = memchr(bytes.baseAddress! + i, 0x3D, n - i) else { break }
             i = UnsafeRawPointer(found) - UnsafeRawPointer(bytes.baseAddress!)
-            var nameEnd = i
-            while nameEnd > 0, bytes[nameEnd - 1] == 0x20 { nameEnd -= 1 }
-            var nameStart = nameEnd
-            while nameStart > 0, isLetter(bytes[nameStart - 1]) { nameStart -= 1 }
-            let length = nameEnd - nameStart
+            let name = attributeName(before: i, in: bytes)
+            let nameStart = name.lowerBound, length = name.count
             guard nameStart > 0, isSpace(bytes[nameStart - 1]),
                 (length == 4 && isName(nameStart, "href")) || (length == 3 && isName(nameStart, "src"))
             else {
