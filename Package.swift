@@ -105,7 +105,7 @@ let package = Package(
 
         // Test helpers: a loopback HTTP server, fixture lookup, a log recorder.
         .target(
-            name: "TestSupport", dependencies: [.product(name: "Logging", package: "swift-log")],
+            name: "TestSupport", dependencies: ["Markup", .product(name: "Logging", package: "swift-log")],
             path: "Tests/TestSupport", swiftSettings: settings),
 
         .testTarget(name: "MarkupTests", dependencies: ["Markup", "TestSupport"], swiftSettings: settings),

@@ -413,28 +413,9 @@ import TestSupport
 @Suite struct CDATAModeTests {
     typealias Random = SplitMix64
 
-    enum Event: Equatable {
-        case start(XMLPullElement)
-        case end
-        case text(String)
-    }
+    typealias Event = XMLStreamEvent
+    typealias Recorder = XMLEventRecorder
 
-    final class Recorder: XMLStreamHandler {
-        var events: [Event] = []
-        var isDone: Bool { false }
-        func startElement(_ element: () -> XMLPullElement) { events.append(.start(element())) }
-        func endElement() { events.append(.end) }
-        func characters(_ text: XMLTextPiece, startsRun: Bool) {
-            if !startsRun, case .text(let previous) = events.last {
-                events[events.count - 1] = .text(previous + text.string)
-            } else {
-                events.append(.text(text.string))
-            }
-        }
-    }
-
-    /// The events, outcome and repaired bytes of a streamed read of `input`, in reads of
-    /// random sizes.
     static func run(_ input: [UInt8], cdata: Bool, random: inout Random) -> ([Event], XMLStreamOutcome, [UInt8]) {
         let stream = XMLRepairStream(input, characterDataAsCDATA: cdata)
         var seen: [UInt8] = []

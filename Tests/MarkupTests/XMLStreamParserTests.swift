@@ -7,39 +7,8 @@ import TestSupport
 /// generated documents: the same events (text runs joined into one text event) and the same
 /// failure.
 @Suite struct XMLStreamParserTests {
-    /// Events as the feed parser sees them: elements with names and attributes, text runs.
-    enum Event: Equatable, CustomStringConvertible {
-        case start(XMLPullElement)
-        case end
-        case text(String)
-
-        var description: String {
-            switch self {
-            case .start(let e):
-                "<\(e.qualifiedName) {\(e.namespaceURI ?? "-")}\(e.localName) "
-                    + e.attributes.map { "\($0.qualifiedName){\($0.namespaceURI ?? "-")}\($0.localName)=\($0.value)" }
-                    .joined(separator: " ") + ">"
-            case .end: "</>"
-            case .text(let t): "\"\(t)\""
-            }
-        }
-    }
-
-    final class Recorder: XMLStreamHandler {
-        var events: [Event] = []
-        var stopAfterFirstElement = false
-        var isDone: Bool { stopAfterFirstElement && !events.isEmpty }
-
-        func startElement(_ element: () -> XMLPullElement) { events.append(.start(element())) }
-        func endElement() { events.append(.end) }
-        func characters(_ text: XMLTextPiece, startsRun: Bool) {
-            if !startsRun, case .text(let previous) = events.last {
-                events[events.count - 1] = .text(previous + text.string)
-            } else {
-                events.append(.text(text.string))
-            }
-        }
-    }
+    typealias Event = XMLStreamEvent
+    typealias Recorder = XMLEventRecorder
 
     static func streamEvents(_ bytes: [UInt8], options: XMLPullOptions = XMLPullOptions()) -> ([Event], XMLStreamOutcome) {
         var offset = 0
