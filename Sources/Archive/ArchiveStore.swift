@@ -114,9 +114,14 @@ public actor ArchiveStore {
         try index.newest(limit: limit)
     }
 
-    /// The stories of one month (`YYYY/MM`), newest first.
-    public func records(inMonth month: String) throws -> [StoryRecord] {
-        try index.records(inMonth: month)
+    /// What the site's list of one month (`YYYY/MM`) shows of its stories, newest first.
+    public func listings(inMonth month: String) throws -> [StoryListing] {
+        try index.listings(inMonth: month)
+    }
+
+    /// What the site's list of the newest stories shows of the `limit` most recently updated.
+    public func newestListings(limit: Int) throws -> [StoryListing] {
+        try index.newestListings(limit: limit)
     }
 
     /// Every month that has stories, newest first.

@@ -171,11 +171,48 @@ public final class SQLiteIndex: ArchiveIndex {
         }
     }
 
-    public func records(inMonth month: String) throws -> [StoryRecord] {
-        let rows = try pool.read {
-            try Data.fetchAll($0, sql: "SELECT record FROM stories WHERE month = ? ORDER BY updated DESC, id DESC", arguments: [month])
+    public func listings(inMonth month: String) throws -> [StoryListing] {
+        try listings(filter: "WHERE month = ?", limit: nil, arguments: [month])
+    }
+
+    public func newestListings(limit: Int) throws -> [StoryListing] {
+        try listings(filter: "", limit: limit, arguments: [limit])
+    }
+
+    /// Listings of the stories `filter` (empty or a WHERE clause) picks, newest first, at most
+    /// `limit`. The title, folder and number of revisions are read from the stored record by
+    /// SQLite's JSON functions and the sources from the sightings table, so a month of thousands
+    /// of stories is listed without decoding a single `StoryRecord` (the month page decoded
+    /// every record of its month on each render before).
+    private func listings(filter: String, limit: Int?, arguments: StatementArguments) throws -> [StoryListing] {
+        let picked = "SELECT id FROM stories \(filter) ORDER BY updated DESC, id DESC\(limit == nil ? "" : " LIMIT ?")"
+        return try pool.read { db in
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT id, listing_date, withdrawn, json_extract(j, '$.folder') AS folder,
+                        json_extract(j, '$.title') AS title, json_array_length(j, '$.revisions') AS revisions
+                    FROM (SELECT id, updated, listing_date, withdrawn, CAST(record AS TEXT) AS j FROM stories
+                        WHERE id IN (\(picked)))
+                    ORDER BY updated DESC, id DESC
+                    """,
+                arguments: arguments)
+            var sources: [String: [String]] = [:]
+            let sightings = try Row.fetchAll(
+                db, sql: "SELECT DISTINCT story, source FROM sightings WHERE story IN (\(picked)) ORDER BY story, source",
+                arguments: arguments)
+            for row in sightings {
+                sources[row["story"], default: []].append(row["source"])
+            }
+            return rows.map { row in
+                let id: String = row["id"]
+                let listingDate: Double = row["listing_date"]
+                return StoryListing(
+                    id: id, folder: row["folder"], title: row["title"],
+                    listingDate: Date(timeIntervalSince1970: listingDate), sources: sources[id] ?? [],
+                    revisionCount: row["revisions"], withdrawn: row["withdrawn"])
+            }
         }
-        return try rows.map { try ArchiveStore.decoder.decode(StoryRecord.self, from: $0) }
     }
 
     public func months() throws -> [(month: String, count: Int)] {

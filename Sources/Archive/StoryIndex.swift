@@ -30,6 +30,42 @@ public struct ListedSighting: Sendable, Equatable {
     }
 }
 
+/// What a list of stories (the static site's month and index pages) shows of one story, read
+/// from the index without decoding the story's record.
+public struct StoryListing: Sendable, Equatable {
+    public var id: String
+    /// The story's folder, relative to the archive root (`items/YYYY/MM/<id>`).
+    public var folder: String
+    public var title: String?
+    /// `StoryRecord.listingDate`: published, else first seen.
+    public var listingDate: Date
+    /// The sources the story was seen in, sorted, each once.
+    public var sources: [String]
+    public var revisionCount: Int
+    public var withdrawn: Bool
+
+    public init(
+        id: String, folder: String, title: String?, listingDate: Date, sources: [String], revisionCount: Int,
+        withdrawn: Bool
+    ) {
+        self.id = id
+        self.folder = folder
+        self.title = title
+        self.listingDate = listingDate
+        self.sources = sources
+        self.revisionCount = revisionCount
+        self.withdrawn = withdrawn
+    }
+
+    /// The listing of a record.
+    public init(_ record: StoryRecord) {
+        self.init(
+            id: record.id, folder: record.folder, title: record.title, listingDate: record.listingDate,
+            sources: Array(Set(record.sightings.map(\.source))).sorted(), revisionCount: record.revisions.count,
+            withdrawn: record.withdrawn != nil)
+    }
+}
+
 /// A search over the archive.
 public struct SearchQuery: Sendable, Equatable {
     public var words: [String]
@@ -71,8 +107,10 @@ public protocol ArchiveIndex: Sendable {
     func search(_ query: SearchQuery) throws -> [SearchHit]
     /// The SimHash of the current revision of the `limit` most recently updated stories.
     func recentSimHashes(limit: Int) throws -> [(id: String, origin: String, simhash: UInt64)]
-    /// The stories whose folder is in `items/<month>/` (`YYYY/MM`), newest first.
-    func records(inMonth month: String) throws -> [StoryRecord]
+    /// The listings of the stories whose folder is in `items/<month>/` (`YYYY/MM`), newest first.
+    func listings(inMonth month: String) throws -> [StoryListing]
+    /// The listings of the `limit` most recently updated stories, newest first.
+    func newestListings(limit: Int) throws -> [StoryListing]
     /// Every month that has stories, newest first, with the number of stories.
     func months() throws -> [(month: String, count: Int)]
     /// Every sighting in `source`, with what a listing check needs of its story (so a poll

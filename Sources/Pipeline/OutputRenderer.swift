@@ -47,11 +47,11 @@ public struct OutputRenderer: Sendable {
             try AtomicFile.write(page, to: root.appendingPathComponent(record.folder).appendingPathComponent("index.html"))
         }
         for month in months {
-            let page = SiteWriter.month(month, title: title, records: try await store.records(inMonth: month))
+            let page = SiteWriter.month(month, title: title, stories: try await store.listings(inMonth: month))
             try AtomicFile.write(page, to: root.appendingPathComponent("items/\(month)/index.html"))
         }
         let index = SiteWriter.index(
-            title: title, newest: try await store.newest(limit: 200), months: try await store.months(),
+            title: title, newest: try await store.newestListings(limit: 200), months: try await store.months(),
             total: try await store.count())
         try AtomicFile.write(index, to: root.appendingPathComponent("index.html"))
     }

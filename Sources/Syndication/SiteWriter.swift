@@ -38,22 +38,21 @@ public enum SiteWriter {
         return String(date.ISO8601Format().prefix(10))
     }
 
-    static func listItem(_ record: StoryRecord, href: String) -> String {
-        let sources = Array(Set(record.sightings.map(\.source))).sorted().joined(separator: ", ")
-        var item = "<li><a href=\"\(href.xmlEscaped)\">\((record.title ?? "Untitled").xmlEscaped)</a>"
-        item += " <span class=\"meta\">\(day(record.published ?? record.firstSeen)) · \(sources.xmlEscaped)"
-        if record.revisions.count > 1 { item += " · \(record.revisions.count) revisions" }
+    static func listItem(_ story: StoryListing, href: String) -> String {
+        var item = "<li><a href=\"\(href.xmlEscaped)\">\((story.title ?? "Untitled").xmlEscaped)</a>"
+        item += " <span class=\"meta\">\(day(story.listingDate)) · \(story.sources.joined(separator: ", ").xmlEscaped)"
+        if story.revisionCount > 1 { item += " · \(story.revisionCount) revisions" }
         item += "</span>"
-        if record.withdrawn != nil { item += " <span class=\"withdrawn\">withdrawn</span>" }
+        if story.withdrawn { item += " <span class=\"withdrawn\">withdrawn</span>" }
         return item + "</li>"
     }
 
     /// `index.html`: the newest stories and every month.
-    public static func index(title: String, newest: [StoryRecord], months: [(month: String, count: Int)], total: Int) -> String {
+    public static func index(title: String, newest: [StoryListing], months: [(month: String, count: Int)], total: Int) -> String {
         var body = "<h1>\(title.xmlEscaped)</h1>\n"
         body += "<p class=\"meta\">\(total) stories · <a href=\"feed.atom\">Atom feed</a></p>\n"
         body += "<h2>Newest</h2>\n<ol class=\"stories\">\n"
-        for record in newest { body += listItem(record, href: "\(record.folder)/index.html") + "\n" }
+        for story in newest { body += listItem(story, href: "\(story.folder)/index.html") + "\n" }
         body += "</ol>\n<h2>By month</h2>\n<ul>\n"
         for (month, count) in months {
             body += "<li><a href=\"items/\(month)/index.html\">\(month.replacingOccurrences(of: "/", with: "-"))</a> (\(count))</li>\n"
@@ -63,11 +62,11 @@ public enum SiteWriter {
     }
 
     /// `items/YYYY/MM/index.html`: the stories of one month.
-    public static func month(_ month: String, title: String, records: [StoryRecord]) -> String {
+    public static func month(_ month: String, title: String, stories: [StoryListing]) -> String {
         let label = month.replacingOccurrences(of: "/", with: "-")
         var body = "<p><a href=\"../../../index.html\">\(title.xmlEscaped)</a></p>\n<h1>\(label)</h1>\n"
         body += "<ol class=\"stories\">\n"
-        for record in records { body += listItem(record, href: "\(record.id)/index.html") + "\n" }
+        for story in stories { body += listItem(story, href: "\(story.id)/index.html") + "\n" }
         body += "</ol>\n"
         return page(title: "\(label) – \(title)", body: body, root: "../../../")
     }

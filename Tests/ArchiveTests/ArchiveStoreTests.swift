@@ -213,6 +213,61 @@ struct ArchiveStoreTests {
         #expect(try await rebuilt.allStories() == before)
     }
 
+    @Test("the site's story lists read from the index show what each story's record says")
+    func listingsAgreeWithRecords() async throws {
+        let store = try open()
+        // Two sources, one of them at two places, and a title that needs escaping.
+        _ = try await store.ingest(
+            observation("Gleicher Text.", source: "page", place: "https://example.org/a", title: "Grüße \"aus\" <Erfurt> & mehr"))
+        _ = try await store.ingest(observation("Gleicher Text.", source: "feed", place: "https://example.org/b", at: 10))
+        _ = try await store.ingest(observation("Gleicher Text.", source: "feed", place: "https://example.org/c", at: 20))
+        // Two revisions.
+        _ = try await store.ingest(observation("Erste Fassung.", place: "https://example.org/r", guid: "r", at: 30))
+        _ = try await store.ingest(observation("Zweite Fassung.", place: "https://example.org/r", guid: "r", at: 40))
+        // No title.
+        _ = try await store.ingest(
+            Observation(
+                sourceID: "a", place: URL(string: "https://example.org/untitled")!,
+                article: Article(
+                    url: URL(string: "https://example.org/untitled"), title: nil,
+                    published: Date(timeIntervalSince1970: 1_568_115_000), text: "Ohne Titel.", html: "<p>Ohne Titel.</p>"),
+                seenAt: Date(timeIntervalSince1970: 1_700_000_050)))
+        // Withdrawn: its only source stops listing it within its window.
+        _ = try await store.ingest(observation("Bald weg.", source: "w", place: "https://example.org/gone", at: 60))
+        for minutes in [1.0, 2.0] {
+            try await store.noteListing(
+                source: "w", places: [], windowStart: Date(timeIntervalSince1970: 1_500_000_000),
+                now: Date(timeIntervalSince1970: 1_700_000_060 + minutes * 60), grace: 30)
+        }
+        // Another month.
+        _ = try await store.ingest(
+            Observation(
+                sourceID: "a", place: URL(string: "https://example.org/later")!,
+                article: Article(
+                    url: URL(string: "https://example.org/later"), title: "Später",
+                    published: Date(timeIntervalSince1970: 1_600_000_000), text: "Ein Jahr später.", html: "<p>Ein Jahr später.</p>"),
+                seenAt: Date(timeIntervalSince1970: 1_700_000_070)))
+        try await store.checkpoint()
+
+        let all = try await store.allStories().sorted { ($0.updated, $0.id) > ($1.updated, $1.id) }
+        let september = all.filter { $0.month == "2019/09" }
+        #expect(september.count == 4)
+        let listed = try await store.listings(inMonth: "2019/09")
+        #expect(listed == september.map(StoryListing.init))
+        #expect(try await store.newestListings(limit: 3) == all.prefix(3).map(StoryListing.init))
+        #expect(try await store.listings(inMonth: "2031/01") == [])
+
+        // And what the lists must show, spelled out.
+        let shared = try #require(listed.first { $0.title?.hasPrefix("Grüße") == true })
+        #expect(shared.title == "Grüße \"aus\" <Erfurt> & mehr")
+        #expect(shared.sources == ["feed", "page"])
+        #expect(shared.revisionCount == 1)
+        #expect(listed.filter { $0.revisionCount == 2 }.count == 1)
+        #expect(listed.filter { $0.title == nil }.count == 1)
+        #expect(listed.filter(\.withdrawn).map(\.sources) == [["w"]])
+        #expect(listed.allSatisfy { $0.folder == "items/2019/09/\($0.id)" && $0.listingDate == Date(timeIntervalSince1970: 1_568_115_000) })
+    }
+
     @Test("search folds diacritics, ranks, filters by source and date, and shows a snippet")
     func search() async throws {
         let store = try open()
