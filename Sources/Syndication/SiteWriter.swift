@@ -1,5 +1,5 @@
 public import Archive
-public import Foundation
+import Foundation
 
 /// The archive's static site: `index.html` (newest stories and the list of months), one page per
 /// month (`items/YYYY/MM/index.html`) and one per story (`items/YYYY/MM/<id>/index.html`: its
