@@ -155,6 +155,8 @@ struct XMLFeedParser {
     var documentParts: URLResolution.Base?
     /// An empty byte buffer for the next capture's text (see ``handleEnd()``).
     var spareText: [UInt8] = []
+    /// The buffer HTML values are rewritten into (``assign(_:)``), reused from value to value.
+    var rewriteBuffer: [UInt8] = []
 
     init(documentURL: URL?, maxTextLength: Int) {
         self.documentURL = documentURL
@@ -577,15 +579,20 @@ struct XMLFeedParser {
         if type != .text, let documentURL, entry != nil, let base = htmlBase(capture, documentURL: documentURL, source) {
             // HTML of an entry with its base known already: its href/src are resolved on the
             // bytes, and the String is made once (flushEntry would make it twice).
+            // (The bytes are valid UTF-8: see ``HTMLText/string(ofValidUTF8:)``.)
+            let simpleBase = parts(of: base)
             (value, resolvedNow) = source.withUnsafeBufferPointer { b in
                 let kept = UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)])
                 guard !kept.isEmpty else { return ("", false) }
-                let rewritten = HTMLText.rewritingURLs(kept, base: base, simpleBase: parts(of: base))
-                return (rewritten.map { String(decoding: $0, as: UTF8.self) } ?? String(decoding: kept, as: UTF8.self), true)
+                guard HTMLText.rewritingURLs(kept, base: base, simpleBase: simpleBase, into: &rewriteBuffer) else {
+                    return (HTMLText.string(ofValidUTF8: kept), true)
+                }
+                return (rewriteBuffer.withUnsafeBufferPointer { HTMLText.string(ofValidUTF8: $0) }, true)
             }
+            if rewriteBuffer.capacity > 1 << 20 { rewriteBuffer = [] }  // a very large one is let go
         } else {
             value = source.withUnsafeBufferPointer { b in
-                String(decoding: UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)]), as: UTF8.self)
+                HTMLText.string(ofValidUTF8: UnsafeBufferPointer(rebasing: b[HTMLText.trimmedRange(b)]))
             }
         }
         if type == .text, capture.leaf == .title || capture.leaf == .feedTitle,

@@ -154,7 +154,10 @@ final class XMLStreamState {
                 | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOCDATA.rawValue
                 | (options.encoding == nil ? 0 : XML_PARSE_IGNORE_ENC.rawValue))
         xmlCtxtUseOptions(ctxt, flags)
-        if let encoding = options.encoding, let encoder = xmlFindCharEncodingHandler(encoding) {
+        // UTF-8 is what libxml2 reads natively: with its UTF-8 "encoder" set, every chunk went
+        // through a raw buffer and a UTF-8 → UTF-8 copy first. Without one (and with the XML
+        // declaration's encoding ignored) it reads the bytes as they are, the same characters.
+        if let encoding = options.encoding, !Self.isUTF8Label(encoding), let encoder = xmlFindCharEncodingHandler(encoding) {
             xmlSwitchToEncoding(ctxt, encoder)
         }
         var offset = first
@@ -174,6 +177,12 @@ final class XMLStreamState {
             offset = 0
             count = Self.fill(buffer, read)
         }
+    }
+
+    /// True for the labels of UTF-8 (`UTF-8`, `utf8`, any case).
+    static func isUTF8Label(_ label: String) -> Bool {
+        let folded = label.lowercased()
+        return folded == "utf-8" || folded == "utf8"
     }
 
     /// Fills `buffer` as far as `read` goes; 0 at the end of the document.

@@ -249,6 +249,53 @@ import TestSupport
         #expect(valid > 2000)
     }
 
+    /// The string made from bytes known to be UTF-8 is the one `String(decoding:as:)` makes:
+    /// same text, same scalars, same hash, and the same ASCII-ness (`isASCII` against a scan).
+    @Test func unvalidatedStringEqualsDecodedString() {
+        var random = Random(state: 31)
+        let pieces = Self.textPieces + ["abcdefgh", "0123456789abcdef", "<p>", "&amp;", "ÄÖÜäöüß", "x"]
+        for _ in 0..<5000 {
+            let text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            let bytes = Array(text.utf8)
+            let made = bytes.withUnsafeBufferPointer { HTMLText.string(ofValidUTF8: $0) }
+            let decoded = String(decoding: bytes, as: UTF8.self)
+            #expect(made == decoded)
+            #expect(Array(made.utf8) == bytes)
+            #expect(Array(made.unicodeScalars) == Array(decoded.unicodeScalars))
+            #expect(made.count == decoded.count)
+            #expect(made.hashValue == decoded.hashValue)
+            #expect(bytes.withUnsafeBufferPointer { HTMLText.isASCII($0) } == bytes.allSatisfy { $0 < 0x80 })
+        }
+    }
+
+    /// Rewriting into one reused buffer gives each fragment exactly what a fresh rewrite gives
+    /// (and reports "unchanged" the same way), whatever the fragments before it left there.
+    @Test func rewritingIntoReusedBufferEqualsFreshRewrite() {
+        var random = Random(state: 37)
+        let base = URL(string: "https://ministerium.example/presse/12/")!
+        let simple = URLResolution.Base(base)
+        var buffer: [UInt8] = []
+        var changed = 0
+        for round in 0..<3000 {
+            let value = Self.reference(&random).replacingOccurrences(of: "\"", with: "")
+            let filler = String(repeating: "Straße ", count: round % 7 * 40)
+            let html = round % 3 == 0 ? "<p>\(filler)kein Link</p>" : "<p>\(filler)<a href=\"\(value)\">x</a> <img src=\"\(value)\"></p>"
+            let fresh = Array(html.utf8).withUnsafeBufferPointer {
+                HTMLText.rewritingURLs($0, base: base, simpleBase: round % 2 == 0 ? simple : nil)
+            }
+            let reused = Array(html.utf8).withUnsafeBufferPointer {
+                HTMLText.rewritingURLs($0, base: base, simpleBase: round % 2 == 0 ? simple : nil, into: &buffer)
+            }
+            #expect(reused == (fresh != nil), "\(html)")
+            if let fresh {
+                changed += 1
+                #expect(buffer == fresh, "\(html)")
+            }
+            #expect(HTMLText.resolvingURLs(inHTML: html, base: base) == fresh.map { String(decoding: $0, as: UTF8.self) } ?? html)
+        }
+        #expect(changed > 1000)
+    }
+
     @Test func decodeEntitiesAgreesWithScalarAlgorithm() {
         var random = Random(state: 17)
         let pieces = [

@@ -97,6 +97,43 @@ import TestSupport
         #expect(failing > 500)
     }
 
+    /// Given UTF-8 explicitly, the stream parser reads the bytes without libxml2's UTF-8
+    /// "encoder" (the reader still sets one): same events, same failures, same diagnostics,
+    /// whatever encoding the XML declaration claims (it is ignored) and with non-ASCII text.
+    @Test func explicitUTF8WithoutEncoderAgreesWithPullReader() {
+        var random = SplitMix64(state: 20_261_130)
+        let prologs = [
+            "", "<?xml version=\"1.0\"?>", "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+            "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>", "<?xml version=\"1.0\" encoding=\"UTF-16\"?>",
+            "<?xml version=\"1.0\" encoding=\"windows-1252\" standalone=\"yes\"?>\r\n", "\n  ", "<!-- ä -->",
+        ]
+        let texts = ["Straße", "<![CDATA[Grüße ]]>", "&#228;", "€ – „x“", "👍", "a&amp;b", " \n "]
+        var wellFormed = 0
+        var failing = 0
+        for _ in 0..<2000 {
+            var body = Self.document(&random)
+            let text = texts.randomElement(using: &random)!
+            body = body.replacingOccurrences(of: "</root>", with: text + "</root>")
+            let document = prologs.randomElement(using: &random)! + body
+            let bytes = Array(document.utf8)
+            let options = XMLPullOptions(encoding: "UTF-8")
+            let (stream, outcome) = Self.streamEvents(bytes, options: options)
+            let (pulled, readerFailed, readerDiagnostics) = Self.readerRun(bytes, options: options)
+            #expect(outcome.failed == readerFailed, "\(document)")
+            if !readerFailed {
+                wellFormed += 1
+                #expect(stream == pulled, "\(document)\n\(stream)\n\(pulled)")
+            } else {
+                failing += 1
+                let shared = pulled.dropLast()
+                #expect(Array(stream.prefix(shared.count)) == Array(shared), "\(document)\n\(stream)\n\(pulled)")
+                #expect(readerDiagnostics.starts(with: outcome.diagnostics), "\(document)\n\(outcome.diagnostics)\n\(readerDiagnostics)")
+            }
+        }
+        #expect(wellFormed > 300)
+        #expect(failing > 300)
+    }
+
     @Test func attributeDefaultsFromTheDTDAreLeftOut() {
         let text = """
             <!DOCTYPE r [<!ATTLIST e d CDATA "default">]><r><e a="1"/><e d="given"/></r>
