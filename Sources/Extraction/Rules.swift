@@ -75,6 +75,14 @@ enum Rules {
     /// and the container scoring skip them.
     static let articleGenreTokens: Set<String> = ["commentaries", "commentary"]
 
+    /// Class tokens of page layout (grid rows and columns, wrappers): two siblings that share
+    /// one are not for that the parts of one article (`ContentFinder.withParts`). Tokens with a
+    /// digit ("col-md-8", "small-12") count as layout too.
+    static let layoutClassTokens: Set<String> = [
+        "cell", "clearfix", "col", "column", "columns", "container", "container-fluid", "flex", "grid", "inner",
+        "row", "wrap", "wrapper",
+    ]
+
     /// Token parts that protect an element from the token rules (the article container itself).
     static let protectedTokenParts: [String] = [
         "articlebody", "article-body", "bodytext", "body-text", "entry-content", "main-content", "maincontent",
