@@ -172,6 +172,9 @@ struct Cleaner {
     private func protects(_ node: Node, totalText: Int) -> Bool {
         if node.hasName("body") || node.hasName("html") || node.hasName("main") { return true }
         if TokenMatcher.isProtected(node) { return true }
+        // A list named related, comments, teasers ... is its items, however much text their
+        // excerpts hold: never the article body.
+        if node.hasName("ul") || node.hasName("ol") { return false }
         return holdsMostText(node, totalText: totalText)
     }
 
