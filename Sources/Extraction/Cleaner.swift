@@ -178,10 +178,10 @@ struct Cleaner {
         return holdsMostText(node, totalText: totalText)
     }
 
-    /// Whether an element holds the bulk of the page's paragraph text.
+    /// Whether an element holds the bulk (more than half) of the content's paragraph text.
     private func holdsMostText(_ node: Node, totalText: Int) -> Bool {
         let length = TextMetrics.paragraphTextLength(of: node)
-        return totalText > 0 && length > 300 && Double(length) > 0.4 * Double(totalText)
+        return totalText > 0 && length > 300 && Double(length) > 0.5 * Double(totalText)
     }
 }
 

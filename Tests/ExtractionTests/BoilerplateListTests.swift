@@ -2,10 +2,11 @@ import Extraction
 import Foundation
 import Testing
 
-/// A content-level boilerplate element that holds most of the content's text is kept (a class
-/// name is weak evidence against the bulk of the page), unless it is a list: a `<ul>`/`<ol>`
-/// named related, comments or teasers is its items, however long their excerpts.
-@Suite("Boilerplate lists")
+/// A content-level boilerplate element that holds most (more than half) of the content's
+/// paragraph text is kept (a class name is weak evidence against the bulk of the page), unless
+/// it is a list: a `<ul>`/`<ol>` named related, comments or teasers is its items, however long
+/// their excerpts. A comment box with less than half of the text goes.
+@Suite("Boilerplate lists and the bulk of the content")
 struct BoilerplateListTests {
     func text(_ page: String) throws -> String {
         try #require(Extractor().extract(Array(page.utf8), url: URL(string: "https://site.example/news/page")).article?.text)
@@ -29,6 +30,30 @@ struct BoilerplateListTests {
         #expect(text.contains("Ein Dokumentarfilm begleitet"))
         #expect(text.contains("Der Film läuft ab Donnerstag"))
     }
+
+    @Test("a comment box with 45 % of the paragraph text goes; the article stays")
+    func commentBox() throws {
+        let text = try text(Self.comments)
+        #expect(text.contains("Die Verkehrsgesellschaft meldet"))
+        #expect(text.contains("Begleitpersonal in den Nachtstunden"))
+        #expect(!text.contains("Hausregeln für Kommentare"))
+        #expect(!text.contains("Kommentare werden moderiert"))
+    }
+
+    static let comments = """
+        <html><head><title>Angriffe</title></head><body>
+        <article class="story"><h1>Angriffe auf Busfahrer nehmen zu</h1>
+        <p>Die Verkehrsgesellschaft meldet für das vergangene Jahr doppelt so viele Angriffe auf ihre Fahrerinnen und Fahrer wie im Jahr davor.</p>
+        <p>Im Schnitt wurde damit an jedem dritten Tag ein Fahrer beleidigt, bedroht oder geschlagen.</p>
+        <p>Die meisten Übergriffe geschehen am späten Abend auf den Linien in die Außenbezirke, oft nach Streit um Fahrscheine oder Masken.</p>
+        <p>Das Unternehmen will nun Kameras in allen Bussen einbauen und die Fahrerkabinen mit Scheiben schützen, die Gewerkschaft fordert zusätzlich Begleitpersonal in den Nachtstunden.</p>
+        <div class="comments-box"><p>Hausregeln für Kommentare</p>
+        <p>Wir freuen uns über Kommentare zu unseren Artikeln. Einzelne Kommentare können auf der Website oder in der Zeitung veröffentlicht werden.</p>
+        <p>Kommentare werden moderiert, und nicht jeder eingesandte Kommentar kann erscheinen. Bitte bleiben Sie sachlich und beim Thema.</p>
+        <p>Schreiben Sie bitte nicht in Großbuchstaben, und nutzen Sie die Kommentare nicht für Werbung oder für Hinweise in eigener Sache.</p>
+        </div>
+        </article></body></html>
+        """
 
     static let related = """
         <html><head><title>Island</title></head><body>
