@@ -83,6 +83,10 @@ enum Rules {
         "row", "wrap", "wrapper",
     ]
 
+    /// Class/id tokens (whole tokens) of an article's lead: an element so marked just before
+    /// the content, missing from it, is put first (`LeadRecovery.markedLead`).
+    static let leadClassTokens: Set<String> = ["dek", "intro", "lead", "leadtext", "standfirst", "summary"]
+
     /// Token parts that protect an element from the token rules (the article container itself).
     static let protectedTokenParts: [String] = [
         "articlebody", "article-body", "bodytext", "body-text", "entry-content", "main-content", "maincontent",
