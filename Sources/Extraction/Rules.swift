@@ -53,7 +53,7 @@ enum Rules {
 
     /// Token parts for the content-level boilerplate.
     static let contentTokenParts: [String] = [
-        "advert", "backlink", "carousel", "comment", "disclaimer", "disqus", "gallery", "metadata", "navfunctions",
+        "advert", "backlink", "caption", "carousel", "comment", "disclaimer", "disqus", "gallery", "metadata", "navfunctions",
         "newsletter", "outbrain", "postmeta", "promo", "recommend", "related", "shariff", "sharing", "slider",
         "sociallinks", "socialmedia", "subscribe", "taboola", "tagcloud", "teaser", "totop",
     ]
