@@ -103,8 +103,10 @@ struct Cleaner {
     /// candidate extractions can be built from one document (the fallback cascade).
     func contentBoilerplate(in roots: [Node]) -> Set<Node> {
         var found = Set<Node>()
+        // The bulk is measured against all the roots together: a root that is mostly a
+        // related box (a sibling section of the article) does not protect that box.
+        let totalText = roots.reduce(0) { $0 + TextMetrics.paragraphTextLength(of: $1) }
         for root in roots {
-            let totalText = TextMetrics.paragraphTextLength(of: root)
             root.walk { node in
                 guard node.isElement else { return false }
                 let match = TokenMatcher.contentBoilerplateMatch(node)

@@ -44,6 +44,32 @@ struct ArticlePartsTests {
         #expect(!text.contains("Unser Magazin berichtet"))
     }
 
+    @Test("a related box that is most of one part, but not of the article, goes; the part's own text stays")
+    func relatedBoxInPart() throws {
+        let text = try text(Self.relatedInPart)
+        #expect(text.contains("Mit einem alten Balgengerät"))
+        #expect(text.contains("Wer tiefer einsteigen will"))
+        #expect(!text.contains("Relevantes aus dem Archiv"))
+        #expect(!text.contains("Und zuletzt im Archiv"))
+    }
+
+    static let relatedInPart = """
+        <html><head><title>Makrofotos</title></head><body>
+        <div class="page"><div class="content">
+        <div class="post-part" itemprop="articleBody"><h1>Makrofotos von Insekten</h1>
+        <p>Mit einem alten Balgengerät und einem Objektiv aus den Siebzigern lassen sich erstaunlich scharfe Bilder von Fliegen, Käfern und Spinnen machen, wenn man geduldig ist.</p>
+        <p>Am besten gelingen die Aufnahmen am frühen Morgen, wenn die Tiere noch klamm und unbeweglich sind und der Tau auf ihren Flügeln liegt, der das Licht bricht.</p>
+        <p>Ein kleiner Blitz mit einem Diffusor aus Backpapier sorgt dafür, dass auch bei geschlossener Blende genug Licht auf das Motiv fällt, ohne harte Schatten zu werfen.</p>
+        </div>
+        <div class="post-part" itemprop="articleBody">
+        <p>Wer tiefer einsteigen will, findet im Fachhandel gebrauchte Balgengeräte schon für wenige Euro, oft zusammen mit passenden Zwischenringen und Adaptern.</p>
+        <div class="related-posts"><p>Relevantes aus dem Archiv: Im vergangenen Sommer haben wir gezeigt, wie man mit einem umgedrehten Objektiv Schneeflocken fotografiert und welche Adapter es dafür gibt.</p>
+        <p>Außerdem im Archiv: ein Bericht über die Fotoausstellung im Naturkundemuseum, bei der Aufnahmen von Libellen und Schmetterlingen aus der ganzen Region zu sehen waren.</p>
+        <p>Und zuletzt im Archiv: eine Anleitung für ein Lichtzelt aus Pappe und Transparentpapier, in dem sich auch glänzende Käfer ohne Spiegelungen fotografieren lassen.</p></div>
+        </div>
+        </div></div></body></html>
+        """
+
     static let sections = """
         <html><head><title>Neuer Nahverkehrsplan</title></head><body>
         <header><nav><a href="/">Start</a> <a href="/politik">Politik</a></nav></header>
