@@ -103,8 +103,10 @@ struct Cleaner {
     /// candidate extractions can be built from one document (the fallback cascade).
     func contentBoilerplate(in roots: [Node]) -> Set<Node> {
         var found = Set<Node>()
+        // The bulk is measured against all the roots together: a root that is mostly a
+        // related box (a sibling section of the article) does not protect that box.
+        let totalText = roots.reduce(0) { $0 + TextMetrics.paragraphTextLength(of: $1) }
         for root in roots {
-            let totalText = TextMetrics.paragraphTextLength(of: root)
             root.walk { node in
                 guard node.isElement else { return false }
                 let match = TokenMatcher.contentBoilerplateMatch(node)
@@ -172,13 +174,16 @@ struct Cleaner {
     private func protects(_ node: Node, totalText: Int) -> Bool {
         if node.hasName("body") || node.hasName("html") || node.hasName("main") { return true }
         if TokenMatcher.isProtected(node) { return true }
+        // A list named related, comments, teasers ... is its items, however much text their
+        // excerpts hold: never the article body.
+        if node.hasName("ul") || node.hasName("ol") { return false }
         return holdsMostText(node, totalText: totalText)
     }
 
-    /// Whether an element holds the bulk of the page's paragraph text.
+    /// Whether an element holds the bulk (more than half) of the content's paragraph text.
     private func holdsMostText(_ node: Node, totalText: Int) -> Bool {
         let length = TextMetrics.paragraphTextLength(of: node)
-        return totalText > 0 && length > 300 && Double(length) > 0.4 * Double(totalText)
+        return totalText > 0 && length > 300 && Double(length) > 0.5 * Double(totalText)
     }
 }
 

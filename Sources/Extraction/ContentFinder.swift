@@ -75,7 +75,7 @@ struct ContentFinder {
             let top = fullest(candidates)
             let length = TextMetrics.textLength(of: top)
             if Double(length) >= Self.semanticShare * Double(best), TextMetrics.linkDensity(of: top) < 0.5 {
-                return ([top], .semantic)
+                return (withParts([top], body: body), .semantic)
             }
         }
         if let scored { return (scored, .scoring) }
@@ -236,7 +236,119 @@ struct ContentFinder {
                 }
             }
         }
+        return withParts(roots, body: body)
+    }
+
+    // MARK: Article parts
+
+    /// A wrapper may hold at most this many characters besides what it wraps ...
+    static let wrapperSlack = 150
+    /// ... or this share of it, whichever is more (a section heading, a date line).
+    static let wrapperSlackShare = 0.25
+    /// Wrappers climbed at most when looking for the article's other parts.
+    static let partLevels = 3
+    /// A part holds at least this many characters of paragraph text ...
+    static let partMinimumText = 100
+    /// ... with at most this share of them in links.
+    static let partLinkDensity = 0.3
+
+    /// The chosen roots and the article's other parts: a CMS that splits the body into
+    /// sections (one `articleBody` or `cssSection` per part, each maybe in its own wrapper)
+    /// makes the scoring and the semantic pick see only one of them. Climbing from the roots
+    /// through wrappers that hold little else (at most `wrapperSlack` characters or
+    /// `wrapperSlackShare` of the text), a level whose element has siblings of the same tag
+    /// and first class token holding reading text (`isPart`) gives the run of them around it:
+    /// parts, headings before a part, and short blocks (ads, images) skipped, up to the first
+    /// sibling with other text. Without such siblings the roots stay as they are.
+    func withParts(_ roots: [Node], body: Node) -> [Node] {
+        guard let first = roots.first, let parent = first.parentElement,
+            roots.allSatisfy({ $0.parentElement == parent })
+        else { return roots }
+        var anchor = first
+        var covered = roots.reduce(0) { $0 + TextMetrics.textLength(of: $1) }
+        // The candidate's own level first (its siblings beside the roots), then the wrappers.
+        for level in 0...Self.partLevels {
+            if level > 0 {
+                guard let up = anchor.parentElement, up != body, up.parentElement != nil else { break }
+                let extra = TextMetrics.textLength(of: up) - covered
+                guard Double(extra) <= max(Double(Self.wrapperSlack), Self.wrapperSlackShare * Double(covered)) else { break }
+                anchor = up
+                covered = TextMetrics.textLength(of: up)
+            }
+            guard let key = Self.firstClassToken(anchor), let container = anchor.parentElement, !Self.isNonArticle(anchor)
+            else { continue }
+            let siblings = container.elementChildren
+            let ends = level == 0 ? roots : [anchor]
+            guard let start = siblings.firstIndex(of: ends.first!), let end = siblings.lastIndex(of: ends.last!) else {
+                continue
+            }
+            let isPart: (Node) -> Bool = { node in
+                !roots.contains(node) && node.name == anchor.name && Self.firstClassToken(node) == key
+                    && self.paragraphTextLength(node) >= Self.partMinimumText
+                    && TextMetrics.linkDensity(of: node) <= Self.partLinkDensity && !Self.isNonArticle(node)
+                    && !Self.hasLinkedHeading(node)
+            }
+            let after = Self.run(siblings[(end + 1)...], forward: true, isPart: isPart)
+            let before = Self.run(siblings[..<start].reversed(), forward: false, isPart: isPart).reversed()
+            guard after.contains(where: isPart) || before.contains(where: isPart) else { continue }
+            return Array(before) + ends + after
+        }
         return roots
+    }
+
+    /// The parts in a run of siblings (`forward` in document order, else backwards from the
+    /// roots): a heading goes with the part after it in the document, short blocks are
+    /// skipped, anything else ends the run.
+    private static func run<S: Sequence>(_ siblings: S, forward: Bool, isPart: (Node) -> Bool) -> [Node]
+    where S.Element == Node {
+        var found: [Node] = []
+        var pending: [Node] = []
+        for node in siblings {
+            if isPart(node) {
+                found += pending + [node]
+                pending = []
+            } else if node.name.count == 2, node.name.hasPrefix("h"), node.name.last!.isNumber {
+                // Backwards, what follows the heading in the document was a part (or the roots).
+                if forward { pending.append(node) } else { found.append(node) }
+            } else if TextMetrics.readingTextLength(of: node) < partMinimumText {
+                continue
+            } else {
+                break
+            }
+        }
+        return found
+    }
+
+    /// Whether the class/id name something beside the article (comments, replies, related
+    /// news, a teaser, a sidebar): never an article part, however much text it holds.
+    static func isNonArticle(_ node: Node) -> Bool {
+        TokenMatcher.contentBoilerplateMatch(node) != .none || TokenMatcher.matchesNonListingItem(node)
+            || TokenMatcher.matchesTemplate(node)
+    }
+
+    /// Whether a subtree holds a heading that is mostly a link: the title of a post in a
+    /// listing or of a teaser, which is its own article, not a part of this one.
+    static func hasLinkedHeading(_ node: Node) -> Bool {
+        var found = false
+        node.walk { child in
+            guard !found, child.isElement else { return false }
+            let name = child.name
+            guard name.count == 2, name.hasPrefix("h"), name.last!.isNumber else { return true }
+            found = TextMetrics.linkDensity(of: child) > 0.5
+            return false
+        }
+        return found
+    }
+
+    /// The first token of an element's class value that names what it holds rather than
+    /// where it sits (`Rules.layoutClassTokens`, or a token with a digit: "col-md-8",
+    /// "small-12"); nil without one. Two siblings called "row" can be anything.
+    static func firstClassToken(_ node: Node) -> Substring? {
+        guard let value = node.attribute("class") else { return nil }
+        let tokens = value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
+        return tokens.first { token in
+            !token.contains(where: \.isNumber) && !Rules.layoutClassTokens.contains(token.lowercased())
+        }
     }
 
     /// The score an element starts with by its tag (`classWeight` is added for the first pass).

@@ -17,7 +17,7 @@ struct FallbackCascade {
     /// The second opinion must hold more than this multiple of the main pass's text.
     static let secondOpinionFactor = 2.0
     /// Above `minimumText`, the baseline must hold more than this multiple of the text.
-    static let baselineFactor = 3.0
+    static let baselineFactor = 2.5
 
     /// The blocks chosen, how they were found, and what was excluded on the way (the
     /// sanitizer leaves the same elements out of the HTML).

@@ -19,8 +19,68 @@ struct LeadRecovery {
 
     let description: String?
 
-    /// The lead's blocks to put before `blocks`, or none.
+    /// The lead's blocks to put before `blocks`, or none: the element the description names,
+    /// else one marked as the lead by its class (`markedLead`).
     func lead(body: Node, roots: [Node], blocks: [Block]) -> [Block] {
+        let described = describedLead(body: body, roots: roots, blocks: blocks)
+        if !described.isEmpty { return described }
+        return Self.markedLead(roots: roots, blocks: blocks)
+    }
+
+    /// Ancestors of the content searched for a marked lead.
+    static let markedLeadLevels = 3
+    /// A marked lead holds this many characters at least ...
+    static let markedLeadMinimum = 60
+    /// ... and at most this many.
+    static let markedLeadMaximum = 800
+
+    /// A lead the page marks by class (`Rules.leadClassTokens`: "lead", "intro", "standfirst",
+    /// ...) just before the content: in the content's parent, grandparent or great-grandparent,
+    /// in a sibling before the branch that holds the content (the nearest such element). Its
+    /// text must read as a lead (`markedLeadMinimum`...`markedLeadMaximum` characters, few
+    /// links) and be missing from the extracted text.
+    static func markedLead(roots: [Node], blocks: [Block]) -> [Block] {
+        guard let first = roots.first else { return [] }
+        var branch = first
+        for _ in 0..<markedLeadLevels {
+            guard let parent = branch.parentElement, !parent.hasName("body") else { break }
+            let siblings = parent.elementChildren
+            guard let position = siblings.firstIndex(of: branch) else { break }
+            for sibling in siblings[..<position].reversed() {
+                if let lead = markedLead(in: sibling) {
+                    let text = TextTools.collapse(lead.text)
+                    let extracted = blocks.map(\.text).joined(separator: " ")
+                    if extracted.contains(String(text.prefix(60))) { return [] }
+                    return BlockBuilder().blocks(in: [lead])
+                }
+            }
+            branch = parent
+        }
+        return []
+    }
+
+    /// The last element of a subtree marked as a lead whose text reads as one.
+    private static func markedLead(in node: Node) -> Node? {
+        var found: Node?
+        node.walk { child in
+            guard child.isElement else { return false }
+            let tokens = TokenMatcher.tokens(of: child)
+            if !tokens.isEmpty, tokens.contains(where: { Rules.leadClassTokens.contains(String($0)) }) {
+                let length = child.textLength
+                if length >= markedLeadMinimum, length <= markedLeadMaximum,
+                    TextMetrics.linkDensity(of: child) <= maximumLinkDensity
+                {
+                    found = child
+                }
+                return false
+            }
+            return true
+        }
+        return found
+    }
+
+    /// The element the description meta names (see the type's comment), or none.
+    private func describedLead(body: Node, roots: [Node], blocks: [Block]) -> [Block] {
         guard let raw = description else { return [] }
         var stem = TextTools.collapse(raw)
         for suffix in ["…", "...", "[…]", "[...]"] where stem.hasSuffix(suffix) {

@@ -53,7 +53,7 @@ enum Rules {
 
     /// Token parts for the content-level boilerplate.
     static let contentTokenParts: [String] = [
-        "advert", "backlink", "carousel", "comment", "disclaimer", "disqus", "gallery", "metadata", "navfunctions",
+        "advert", "backlink", "caption", "carousel", "comment", "disclaimer", "disqus", "gallery", "metadata", "navfunctions",
         "newsletter", "outbrain", "postmeta", "promo", "recommend", "related", "shariff", "sharing", "slider",
         "sociallinks", "socialmedia", "subscribe", "taboola", "tagcloud", "teaser", "totop",
     ]
@@ -74,6 +74,18 @@ enum Rules {
     /// opinion piece styled "commentary" is the article, not a comment thread. The token rules
     /// and the container scoring skip them.
     static let articleGenreTokens: Set<String> = ["commentaries", "commentary"]
+
+    /// Class tokens of page layout (grid rows and columns, wrappers): two siblings that share
+    /// one are not for that the parts of one article (`ContentFinder.withParts`). Tokens with a
+    /// digit ("col-md-8", "small-12") count as layout too.
+    static let layoutClassTokens: Set<String> = [
+        "cell", "clearfix", "col", "column", "columns", "container", "container-fluid", "flex", "grid", "inner",
+        "row", "wrap", "wrapper",
+    ]
+
+    /// Class/id tokens (whole tokens) of an article's lead: an element so marked just before
+    /// the content, missing from it, is put first (`LeadRecovery.markedLead`).
+    static let leadClassTokens: Set<String> = ["dek", "intro", "lead", "leadtext", "standfirst", "summary"]
 
     /// Token parts that protect an element from the token rules (the article container itself).
     static let protectedTokenParts: [String] = [
