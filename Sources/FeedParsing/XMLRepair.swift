@@ -155,6 +155,13 @@ struct XMLRepair {
             } else if c < 0x20, c != 0x09, c != 0x0A, c != 0x0D {
                 note("control characters were removed", "0x\(String(c, radix: 16)) at byte \(i)")
                 i += 1
+            } else if characterDataAsCDATA, inTag {
+                // CDATA mode, inside a tag: copy it up to its closing `>` (quoted values
+                // followed), or up to the next byte of interest; the content after the `>` is
+                // a run of its own.
+                let j = tagEnd(b, from: i, to: min(n, i + 65536))
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
+                i = j
             } else {
                 // Copy the run up to the next byte of interest in one go.
                 var j = i + 1
@@ -163,37 +170,50 @@ struct XMLRepair {
                     // A run ends between characters: a CDATA section must not end inside one.
                     while end < n, end > j, b[end] & 0xC0 == 0x80 { end -= 1 }
                 }
+                // The same scan notes the run's bytes at or above 0x80 (`high`) and whether it
+                // may hold a byte that ``cdataAccepts(_:from:to:)`` must look at (`hazard`), so
+                // that CDATA mode reads a run of element content once.
+                var high = c
+                var hazard = Self.isCDATAHazard(c)
                 while j < end {
                     // Eight bytes at a time while none of them can be of interest.
-                    if j + 8 <= end, !Self.mayHoldMarkupOrControl(UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)) {
-                        j += 8
-                        continue
+                    if j + 8 <= end {
+                        let w = UnsafeRawPointer(b.baseAddress! + j).loadUnaligned(as: UInt64.self)
+                        if !Self.mayHoldMarkupOrControl(w) {
+                            if w & 0x8080_8080_8080_8080 != 0 {
+                                high |= 0x80
+                                if !hazard { hazard = Self.mayHoldCDATAHazard(w) }
+                            } else if !hazard {
+                                hazard = Self.hasByte(w, 0x3E)
+                            }
+                            j += 8
+                            continue
+                        }
                     }
                     let d = b[j]
                     if d == 0x3C || d == 0x26 || (d < 0x20 && d != 0x09 && d != 0x0A && d != 0x0D) { break }
+                    high |= d
+                    if Self.isCDATAHazard(d) { hazard = true }
                     j += 1
                 }
                 if characterDataAsCDATA {
-                    var content = i  // where the run's element content starts
-                    if inTag {
-                        content = followTag(b, from: i, to: j) ?? j
-                    }
-                    if content < j, !inTag {
-                        if cdataStart != nil {
-                            if !cdataAccepts(b, from: content, to: j) { closeCDATA() }
-                        } else if rootSeen, !cdataOff, let first = Self.textStart(b, from: content, to: j),
-                            cdataAccepts(b, from: first, to: j)
-                        {
-                            // Text with non-ASCII characters (which libxml2 reads one by one in
-                            // character data, as a block in CDATA): into a section from its
-                            // first non-blank byte (blanks before it stay, for the line an
-                            // error after the root element is reported at).
-                            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<first]))
-                            openCDATA()
-                            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[first..<j]))
-                            i = j
-                            continue
-                        }
+                    // (Element content: inside a tag is handled above.)
+                    if cdataStart != nil {
+                        if hazard, !cdataAccepts(b, from: i, to: j) { closeCDATA() }
+                    } else if rootSeen, !cdataOff, high >= 0x80, let first = Self.firstNonASCII(b, from: i, to: j),
+                        !hazard || cdataAccepts(b, from: first, to: j)
+                    {
+                        // Text with non-ASCII characters (which libxml2 reads one by one in
+                        // character data, as a block in CDATA): into a section from its
+                        // first non-ASCII byte. The ASCII before it stays character data,
+                        // which libxml2 reads on its fast path (a CDATA section costs it
+                        // several passes over every byte), and the line feeds in it stay
+                        // where an error after the root element is counted from.
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<first]))
+                        openCDATA()
+                        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[first..<j]))
+                        i = j
+                        continue
                     }
                 }
                 bytes.append(contentsOf: UnsafeBufferPointer(rebasing: b[i..<j]))
@@ -215,22 +235,28 @@ struct XMLRepair {
         }
     }
 
-    /// CDATA mode: follows the bytes `b[start..<end]` of a tag (quoted attribute values, the
-    /// closing `>`); returns where the content after that `>` starts, nil while in the tag.
-    private mutating func followTag(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+    /// CDATA mode, inside a tag: follows its bytes from `start` (quoted attribute values, the
+    /// closing `>`) and returns the index after its `>` (the tag has ended), or of the first
+    /// `<`, `&` or control byte other than tab, line feed and carriage return before it
+    /// (handled by ``run(_:from:untilOutput:)`` as anywhere else), or `end`.
+    private mutating func tagEnd(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int {
         var k = start
         while k < end {
-            // Eight bytes at a time while none of them can end a value or the tag.
+            // Eight bytes at a time while none of them can end a value or the tag, or be
+            // of interest.
             if k + 8 <= end {
                 let w = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self)
                 let stop =
-                    quote != 0 ? Self.hasByte(w, quote) : Self.hasByte(w, 0x3E) || Self.hasByte(w, 0x22) || Self.hasByte(w, 0x27)
+                    Self.mayHoldMarkupOrControl(w)
+                    || (quote != 0
+                        ? Self.hasByte(w, quote) : Self.hasByte(w, 0x3E) || Self.hasByte(w, 0x22) || Self.hasByte(w, 0x27))
                 if !stop {
                     k += 8
                     continue
                 }
             }
             let x = b[k]
+            if x == 0x3C || x == 0x26 || (x < 0x20 && x != 0x09 && x != 0x0A && x != 0x0D) { return k }
             if quote != 0 {
                 if x == quote { quote = 0 }
             } else if x == 0x22 || x == 0x27 {
@@ -241,26 +267,28 @@ struct XMLRepair {
             }
             k += 1
         }
-        return nil
+        return end
     }
 
-    /// Where text worth a CDATA section starts in `b[start..<end]`: its first byte that is not
-    /// ASCII white space, when the text holds a non-ASCII byte; nil otherwise.
-    private static func textStart(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
-        var first = start
-        while first < end, b[first] == 0x20 || b[first] == 0x0A || b[first] == 0x09 || b[first] == 0x0D { first += 1 }
-        guard first < end else { return nil }
-        var k = first
+    /// Where text worth a CDATA section starts in `b[start..<end]`: its first byte at or above
+    /// 0x80 (the lead byte of a non-ASCII character); nil when the text is ASCII.
+    private static func firstNonASCII(_ b: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) -> Int? {
+        var k = start
         while k + 8 <= end {
-            if UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { return first }
+            let high = UnsafeRawPointer(b.baseAddress! + k).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080
+            if high != 0 { return k + high.trailingZeroBitCount / 8 }
             k += 8
         }
         while k < end {
-            if b[k] >= 0x80 { return first }
+            if b[k] >= 0x80 { return k }
             k += 1
         }
         return nil
     }
+
+    /// A byte ``cdataAccepts(_:from:to:)`` must look at: CR, `>` or 0xEF.
+    @inline(__always)
+    private static func isCDATAHazard(_ x: UInt8) -> Bool { x == 0x0D || x == 0x3E || x == 0xEF }
 
     /// Starts a CDATA section.
     private mutating func openCDATA() {

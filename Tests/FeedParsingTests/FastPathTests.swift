@@ -522,6 +522,42 @@ import TestSupport
         #expect(failedReads > 20)
     }
 
+    /// Where the mode opens a CDATA section: at the first byte that needs one (a non-ASCII
+    /// character, a reference it writes as the character), so that ASCII before it stays
+    /// character data (libxml2's fast path); text that needs none stays as it is. libxml2 must
+    /// report the same events (text runs joined), failure and diagnostics as without the mode.
+    @Test(arguments: [
+        // (element content in the input, the same content after the repair in CDATA mode)
+        ("Gruesse aus Köln", "Gruesse aus K<![CDATA[öln]]>"),
+        ("Öl und Gas", "<![CDATA[Öl und Gas]]>"),
+        ("plain ASCII text", "plain ASCII text"),
+        ("\n  \t ", "\n  \t "),
+        ("\n  Grüße\n", "\n  Gr<![CDATA[üße\n]]>"),
+        ("&lt;p&gt;x", "<![CDATA[<p>x]]>"),
+        ("a &amp; b", "a <![CDATA[& b]]>"),
+        ("ab ü &amp; c", "ab <![CDATA[ü & c]]>"),
+        ("ab &amp; ü", "ab <![CDATA[& ü]]>"),
+        ("a&#228;b", "a<![CDATA[äb]]>"),
+        ("&#10;ü", "&#10;<![CDATA[ü]]>"),
+        ("line\r\nü", "line\r\n<![CDATA[ü]]>"),
+        ("ü\r\nx", "ü\r\nx"),
+        ("ü]]>", "ü]]>"),
+        ("a]]>b ü", "a]]>b <![CDATA[ü]]>"),
+        ("ü]]&gt;", "<![CDATA[ü]]]]>&#62;"),
+        ("x ü<b>ö</b> y", "x <![CDATA[ü]]><b><![CDATA[ö]]></b> y"),
+        ("\u{FFFE} ü", "\u{FFFE} ü"),
+    ])
+    func sectionStartsAtTheFirstByteThatNeedsIt(content: String, repaired: String) throws {
+        let document = Array("<?xml version=\"1.0\"?>\n<r><t>\(content)</t></r>\n".utf8)
+        var random = Random(state: 7)
+        let (plain, plainOutcome, _) = Self.run(document, cdata: false, random: &random)
+        let (events, outcome, bytes) = Self.run(document, cdata: true, random: &random)
+        #expect(events == plain)
+        #expect(outcome.failed == plainOutcome.failed)
+        #expect(outcome.diagnostics == plainOutcome.diagnostics)
+        #expect(String(decoding: bytes, as: UTF8.self) == "<?xml version=\"1.0\"?>\n<r><t>\(repaired)</t></r>\n")
+    }
+
     /// Escaped HTML (as in Atom `type="html"` and many RSS descriptions) reaches the handler
     /// as the same text in far fewer pieces.
     @Test func escapedHTMLBecomesFewPieces() {
