@@ -23,7 +23,9 @@ import Darwin
 ///
 /// Whenever the input holds something whose reading is less certain — an unterminated comment,
 /// tag or raw-text element, a self-closing `<script/>` (libxml2 closes it, no raw text), an
-/// end tag such as `</scriptx>` that ends the raw text without closing the element, a control
+/// end tag such as `</scriptx>` that ends the raw text without closing the element, raw text
+/// that starts with another end tag (libxml2 reads that as an end tag), a script or style as the
+/// document's first element (libxml2 nests what follows its end inside the root), a control
 /// character inside a tag, a doctype with quotes that could hide a `>` — the page is left as it
 /// is (`nil`): the filter is an optimization, never a second parser.
 enum ScriptTextFilter {
@@ -54,6 +56,7 @@ enum ScriptTextFilter {
         let n = b.count
         var runs: [Range<Int>] = []
         var i = 0
+        var sawElement = false
         func at(_ index: Int) -> UInt8 { index < n ? b[index] : 0 }
         while i < n {
             guard let found = find(lt, in: b, from: i) else { break }
@@ -95,7 +98,15 @@ enum ScriptTextFilter {
             } else if isASCIILetter(next) {
                 guard let tag = startTag(b, from: i) else { return nil }
                 i = tag.end
+                defer { sawElement = true }
                 guard let rawName = tag.rawText else { continue }
+                // A script or style as the document's first element is its root, and libxml2
+                // puts what follows the root's end inside it (a JSON-LD root's text would then
+                // hold the later scripts' text): not followed.
+                if !sawElement { return nil }
+                // libxml2 reads "</" right after the start tag as an end tag, not as raw text
+                // ("<script></p>" closes the paragraph): only the element's own end is followed.
+                if at(i) == lt, at(i + 1) == slash, !matchesCaseInsensitive(b, at: i + 2, rawName) { return nil }
                 // The raw text: to the first "</" followed by the name in any case.
                 var search = i
                 var close: Int?

@@ -90,6 +90,24 @@ struct ScriptTextFilterTests {
         #expect(cuts >= 20)
     }
 
+    @Test("generated markup soups of tags, quotes, comments and raw text parse to the same tree either way")
+    func generatedSoups() throws {
+        let pieces = [
+            "<script>", "<script type=\"application/ld+json\">", "<SCRIPT src=x/>", "</script>", "</SCRIPT >", "<style>",
+            "</style>", "<p>", "</p>", "<a href=\"", "\"", "'", ">", "<", "</", "<!--", "-->", "--!>", "<!", "<?xml ", "?>",
+            "<!DOCTYPE html>", " ", "\n", "text", "&amp;", "=", "/>", "<div class=x", "</scriptx>", "ü", "{\"a\":1}", "</a",
+            "<br/>", "<_", "\t", "<img alt='<script>'>",
+        ]
+        var random = SplitMix64(state: 7)
+        var cuts = 0
+        for round in 0..<20000 {
+            var page = ""
+            for _ in 0..<(2 + Int(random.next() % 30)) { page += pieces[Int(random.next() % UInt64(pieces.count))] }
+            if try Self.compare(Array(page.utf8), "soup \(round): \(page.debugDescription)") { cuts += 1 }
+        }
+        #expect(cuts > 150, "\(cuts) soups with script or style text left out")
+    }
+
     @Test("constructs the filter does not follow leave the page as it is")
     func declined() {
         let declined = [
@@ -97,6 +115,8 @@ struct ScriptTextFilterTests {
             "<p><!-- unterminated <script>s</script>", "<p><script>never closed", "<p><a title=\"open <script>s</script>",
             "<p><a\u{1} <script>y>l</a><script>s</script></p>", "<!DOCTYPE html \"a>b\"><script>s</script>",
             "<!DOCTYPE html PUBLIC 'x'><script>s</script>", "<_x><script>s</script>", "<p><?_x <script>s</script></p>",
+            "<p><script></p>x</script>", "<p><script></a&amp;</script>x</p>", "<script>a</script>t<script>b</script>",
+            "<!-- c --><style>a</style><p>x</p>",
         ]
         for page in declined {
             #expect(ScriptTextFilter.filter(Array(page.utf8)) == nil, "\(page)")
