@@ -91,7 +91,7 @@ struct PageMetadata {
                 return false
             case "script":
                 if ByteSearch.containsText((node.attribute("type") ?? "").lowercased(), "ld+json") {
-                    result.jsonLD += Self.parseJSONLD(node.text)
+                    result.jsonLD += Self.parseJSONLD(Self.ownText(node))
                 }
                 return false
             case "style", "svg":
@@ -114,6 +114,20 @@ struct PageMetadata {
         }
         result.generator = result.meta["generator"]
         return result
+    }
+
+    /// The text of a script: its own text (and CDATA) children. A script holds nothing else,
+    /// but on broken pages libxml2 can nest later content inside one (what follows a root
+    /// element's end, or a script in `<head>` followed by text); that content, with any scripts
+    /// in it, is not the script's text.
+    static func ownText(_ node: Node) -> String {
+        var text = ""
+        var child = node.firstChild
+        while let current = child {
+            if current.isText { text += current.content }
+            child = current.nextSibling
+        }
+        return text
     }
 
     /// `text.trimmingCharacters(in: .whitespacesAndNewlines).data(using: .utf8)` without

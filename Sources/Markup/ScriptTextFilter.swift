@@ -24,7 +24,7 @@ import Darwin
 /// Whenever the input holds something whose reading is less certain — an unterminated comment,
 /// tag or raw-text element, a self-closing `<script/>` (libxml2 closes it, no raw text), an
 /// end tag such as `</scriptx>` that ends the raw text without closing the element, raw text
-/// that starts with another end tag (libxml2 reads that as an end tag), a script or style as the
+/// that starts with another tag (libxml2 reads that as a tag), a script or style as the
 /// document's first element (libxml2 nests what follows its end inside the root), a control
 /// character inside a tag, a doctype with quotes that could hide a `>` — the page is left as it
 /// is (`nil`): the filter is an optimization, never a second parser.
@@ -69,6 +69,11 @@ enum ScriptTextFilter {
                     i = end
                 } else if matchesCaseInsensitive(b, at: i + 2, "doctype") {
                     guard let end = doctypeEnd(b, from: i + 9) else { return nil }
+                    // A doctype inside the content falls through in libxml2 to what follows it,
+                    // which then reads "</" as text: not followed. (A second doctype right after
+                    // it is text there, which ends where the filter's doctype ends: its bytes
+                    // hold no '<'.)
+                    if at(end) == lt, at(end + 1) == slash { return nil }
                     i = end
                 } else {
                     // "<!" of anything else is text ("<![CDATA[" included).
@@ -104,9 +109,23 @@ enum ScriptTextFilter {
                 // puts what follows the root's end inside it (a JSON-LD root's text would then
                 // hold the later scripts' text): not followed.
                 if !sawElement { return nil }
-                // libxml2 reads "</" right after the start tag as an end tag, not as raw text
-                // ("<script></p>" closes the paragraph): only the element's own end is followed.
-                if at(i) == lt, at(i + 1) == slash, !matchesCaseInsensitive(b, at: i + 2, rawName) { return nil }
+                // libxml2 reads a tag right after the start tag as a tag, not as raw text: an
+                // end tag ("<script></p>" closes the paragraph), or a start tag whose element
+                // closes a script or style by libxml2's auto-close table (`<noscript>` a script,
+                // `<body>` and `<frameset>` a style; found by parsing every HTML 4 element name
+                // and others after both). Only the element's own end is followed there.
+                if at(i) == lt {
+                    if at(i + 1) == slash {
+                        if !matchesCaseInsensitive(b, at: i + 2, rawName) { return nil }
+                    } else {
+                        var end = i + 1
+                        while isNameByte(at(end)) { end += 1 }
+                        for closing in ["noscript", "body", "frameset"]
+                        where end - i - 1 == closing.utf8.count && matchesCaseInsensitive(b, at: i + 1, closing) {
+                            return nil
+                        }
+                    }
+                }
                 // The raw text: to the first "</" followed by the name in any case.
                 var search = i
                 var close: Int?
