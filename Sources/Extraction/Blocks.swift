@@ -453,9 +453,22 @@ enum TextTools {
     /// A comparison key: collapsed, lower-cased.
     static func key(_ text: String) -> String { lowercased(collapse(text)) }
 
+    /// `key(text)` and `lowercased(text)`, one lower-casing for both when the text is collapsed
+    /// already (as block texts are): then they are the same string.
+    static func keyAndLowercased(_ text: String) -> (key: String, lowercased: String) {
+        var text = text
+        if text.withUTF8(isCollapsed) {
+            let lower = lowercased(text)
+            return (lower, lower)
+        }
+        return (key(text), lowercased(text))
+    }
+
     /// A phrase key: lower-cased, trimmed of punctuation and symbols at both ends.
-    static func phraseKey(_ text: String) -> String {
-        let lowered = lowercased(collapse(text))
+    static func phraseKey(_ text: String) -> String { phraseKey(key: key(text)) }
+
+    /// `phraseKey` of a text whose `key` is given.
+    static func phraseKey(key lowered: String) -> String {
         let scalars = lowered.unicodeScalars
         let isTrim: (Unicode.Scalar) -> Bool = { !($0.properties.isAlphabetic || $0.properties.numericType != nil) }
         guard let start = scalars.firstIndex(where: { !isTrim($0) }) else { return "" }

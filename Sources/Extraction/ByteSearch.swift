@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -40,6 +42,28 @@ enum ByteSearch {
         return haystack.withUTF8 { text in
             needle.withUTF8 { pattern in contains(text, pattern) }
         }
+    }
+
+    /// `text.contains(needle)` — Foundation's search, which matches canonically equivalent
+    /// text in whole characters — for a needle with no other canonically equivalent form (ASCII
+    /// text, `©`): a match needs the needle's own bytes, so without them the answer is no. In
+    /// ASCII text every byte is a character of its own (CR LF aside, which a needle without CR
+    /// and LF cannot split), so for an ASCII needle the bytes decide; other texts ask Foundation.
+    static func containsText(_ text: String, _ needle: String) -> Bool {
+        guard contains(text, needle) else { return false }
+        if needle.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }), text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return true
+        }
+        return text.contains(needle)
+    }
+
+    /// `containsText` of a substring.
+    static func containsText(_ text: Substring, _ needle: String) -> Bool {
+        guard contains(text, needle) else { return false }
+        if needle.utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0A && $0 != 0x0D }), text.utf8.allSatisfy({ $0 < 0x80 }) {
+            return true
+        }
+        return text.contains(needle)
     }
 
     /// Where `needle` occurs in `haystack`, byte for byte (UTF-8), left to right, each search

@@ -6,6 +6,19 @@ import Markup
 /// blocks that sit inside the content area without being the article (share bars, related
 /// news, teaser lists, sliders, galleries, comments); it runs on the chosen content only.
 struct Cleaner {
+    /// Removes every `<script>` and `<style>` element under `root` (the page's metadata reads
+    /// the JSON-LD first).
+    static func removeScripts(from root: Node) {
+        root.walk { node in
+            guard node.isElement else { return false }
+            if node.hasName("script") || node.hasName("style") {
+                node.remove()
+                return false
+            }
+            return true
+        }
+    }
+
     /// Phase 1: the page template.
     func removeTemplate(from body: Node) {
         // First what never shows as text (scripts, styles, comments), so the text measures of

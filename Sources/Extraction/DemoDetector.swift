@@ -63,8 +63,10 @@ enum DemoDetector {
     }
 
     /// Whether a heading (or caption) is a style-guide sample heading.
-    static func isStyleguideHeading(_ text: String) -> Bool {
-        let key = TextTools.phraseKey(text)
+    static func isStyleguideHeading(_ text: String) -> Bool { isStyleguideHeading(phraseKey: TextTools.phraseKey(text)) }
+
+    /// `isStyleguideHeading` of a text whose `TextTools.phraseKey` is `key`.
+    static func isStyleguideHeading(phraseKey key: String) -> Bool {
         guard !key.isEmpty, key.count <= 80 else { return false }
         if Rules.styleguideHeadingExact.contains(key) { return true }
         if Rules.styleguideHeadingPrefixes.contains(where: { key.hasPrefix($0) }) { return true }
@@ -101,13 +103,22 @@ enum DemoDetector {
 
     /// Whether any demo signal fires for a block of text.
     static func isDemo(_ text: String, isHeading: Bool) -> Bool {
-        let lower = TextTools.lowercased(text)
+        isDemo(text, lowercased: TextTools.lowercased(text), phraseKey: nil, count: text.count, isHeading: isHeading)
+    }
+
+    /// `isDemo` with what the block filter has at hand: `lower` is `TextTools.lowercased(text)`,
+    /// `phraseKey` (if given) `TextTools.phraseKey(text)`, `count` is `text.count`.
+    static func isDemo(_ text: String, lowercased lower: String, phraseKey: String?, count: Int, isHeading: Bool) -> Bool {
         if isLorem(lowercased: lower) || Rules.cmsErrorMarkers.contains(where: { ByteSearch.contains(lower, $0) }) {
             return true
         }
         if lower.hasPrefix("error:") && ByteSearch.contains(lower, "uid") { return true }
-        if text.count < 400 && Rules.placeholderMarkers.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
-        if text.count <= 80 || isHeading, isStyleguideHeading(text) && (isHeading || text.count <= 60) { return true }
+        if count < 400 && Rules.placeholderMarkers.contains(where: { ByteSearch.contains(lower, $0) }) { return true }
+        if count <= 80 || isHeading,
+            isStyleguideHeading(phraseKey: phraseKey ?? TextTools.phraseKey(text)) && (isHeading || count <= 60)
+        {
+            return true
+        }
         return false
     }
 }

@@ -35,7 +35,11 @@ public struct Extractor: Sendable {
     ///   - url: the page's address (base for relative links, fallback canonical URL).
     ///   - httpCharset: the `charset` of the HTTP `Content-Type`, if any.
     public func extract(_ bytes: [UInt8], url: URL?, httpCharset: String? = nil) -> PageExtraction {
-        guard let document = try? HTMLDocument(bytes: bytes, url: url?.absoluteString, httpCharset: httpCharset) else {
+        // Script and style contents are never read (JSON-LD aside): not parsed at all.
+        guard
+            let document = try? HTMLDocument(
+                bytes: bytes, url: url?.absoluteString, httpCharset: httpCharset, skipsScriptText: true)
+        else {
             return PageExtraction(kind: .article, article: nil)
         }
         // The raw head of the page, ASCII lower-cased, for CMS fingerprints in comments and paths.

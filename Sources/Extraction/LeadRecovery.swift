@@ -86,7 +86,8 @@ struct LeadRecovery {
         for suffix in ["…", "...", "[…]", "[...]"] where stem.hasSuffix(suffix) {
             stem = String(stem.dropLast(suffix.count)).trimmingCharacters(in: .whitespaces)
         }
-        guard stem.count >= Self.minimumDescription else { return [] }
+        let stemCount = stem.count
+        guard stemCount >= Self.minimumDescription else { return [] }
         let rootSet = Set(roots)
         var reachedContent = false
         var best: (node: Node, length: Int)?
@@ -98,16 +99,18 @@ struct LeadRecovery {
             }
             // Too long to be the lead (white space aside): look only inside, without building
             // the text of every large wrapper.
-            let limit = Self.maximumFactor * Double(stem.count) + Double(Self.slack)
+            let limit = Self.maximumFactor * Double(stemCount) + Double(Self.slack)
             if Double(node.textLength) > limit { return true }
             let text = TextTools.collapse(node.text)
             guard !text.isEmpty else { return false }
-            let isLead = text.hasPrefix(stem) || (stem.hasPrefix(text) && Double(text.count) >= 0.6 * Double(stem.count))
-            if isLead, Double(text.count) <= limit,
-                TextMetrics.linkDensity(of: node) <= Self.maximumLinkDensity,
-                best.map({ text.count < $0.length }) ?? true
-            {
-                best = (node, text.count)
+            let isLead = text.hasPrefix(stem) || (stem.hasPrefix(text) && Double(text.count) >= 0.6 * Double(stemCount))
+            if isLead {
+                let textCount = text.count
+                if Double(textCount) <= limit, TextMetrics.linkDensity(of: node) <= Self.maximumLinkDensity,
+                    best.map({ textCount < $0.length }) ?? true
+                {
+                    best = (node, textCount)
+                }
             }
             return true
         }

@@ -105,7 +105,7 @@ struct LinkDiscovery {
             guard let url = articleURL(anchor.attribute("href")) else { continue }
             let text = TextTools.collapse(anchor.text)
             // A title has words: a one-word link (a user name, "more") is not an article title.
-            var score = text.contains(" ") ? text.count : min(text.count, 9)
+            var score = ByteSearch.containsText(text, " ") ? text.count : min(text.count, 9)
             if Self.isInHeading(anchor) { score += 1000 }
             if score < 15 && score < 1000 { score = max(score, (anchor.attribute("title") ?? "").count / 2) }
             if best == nil || score > best!.score { best = (url, score) }
@@ -183,8 +183,48 @@ struct LinkDiscovery {
         return lower.hasPrefix("www.") ? String(lower.dropFirst(4)) : lower
     }
 
-    private func signature(_ node: Node) -> String {
+    func signature(_ node: Node) -> String {
+        let value = node.attribute("class") ?? ""
+        if let classes = Self.asciiSignatureClasses(value) { return node.name + "." + classes.joined(separator: ".") }
         let classes = node.classList.map { $0.lowercased() }.filter { !$0.contains(where: \.isNumber) }.sorted()
         return node.name + "." + classes.joined(separator: ".")
+    }
+
+    /// The class tokens of `signature` for an ASCII class value, read as bytes: split at
+    /// space, tab, CR and LF as `Node.classList` splits the Characters (a CR LF pair is one
+    /// Character, which is none of them, so it stays inside its token), lower-cased, without
+    /// tokens holding a digit (the only ASCII numbers), sorted (ASCII strings sort by bytes).
+    /// Nil for a value with other bytes.
+    static func asciiSignatureClasses(_ value: String) -> [String]? {
+        var tokens: [String] = []
+        var current: [UInt8] = []
+        var hasDigit = false
+        func finish() {
+            if !current.isEmpty, !hasDigit { tokens.append(String(decoding: current, as: UTF8.self)) }
+            current.removeAll(keepingCapacity: true)
+            hasDigit = false
+        }
+        let bytes = Array(value.utf8)
+        var index = 0
+        while index < bytes.count {
+            let byte = bytes[index]
+            if byte >= 0x80 { return nil }
+            if byte == 0x0D, index + 1 < bytes.count, bytes[index + 1] == 0x0A {
+                current.append(0x0D)
+                current.append(0x0A)
+                index += 2
+                continue
+            }
+            if byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                finish()
+            } else {
+                if byte >= 0x30 && byte <= 0x39 { hasDigit = true }
+                current.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+            index += 1
+        }
+        finish()
+        tokens.sort()
+        return tokens
     }
 }

@@ -72,14 +72,15 @@ struct PageMetadata {
                 return false
             case "title":
                 if result.titleTag == nil, !(node.ancestors.contains { $0.hasName("svg") }) {
-                    result.titleTag = TextTools.collapse(node.text)
+                    result.titleTag = TextTools.collapse(Self.textWithoutScripts(node))
                 }
                 return false
             case "link":
                 let rel = (node.attribute("rel") ?? "").lowercased().split(separator: " ")
                 if rel.contains("canonical"), result.canonical == nil { result.canonical = node.attribute("href") }
                 if rel.contains("alternate"), let type = node.attribute("type")?.lowercased(),
-                    type.contains("rss") || type.contains("atom") || type.contains("feed+json"),
+                    ByteSearch.containsText(type, "rss") || ByteSearch.containsText(type, "atom")
+                        || ByteSearch.containsText(type, "feed+json"),
                     let href = node.attribute("href")
                 {
                     result.feeds.append(href)
@@ -89,16 +90,17 @@ struct PageMetadata {
                 if result.baseHref == nil { result.baseHref = node.attribute("href") }
                 return false
             case "script":
-                if (node.attribute("type") ?? "").lowercased().contains("ld+json") {
-                    result.jsonLD += Self.parseJSONLD(node.text)
+                if ByteSearch.containsText((node.attribute("type") ?? "").lowercased(), "ld+json") {
+                    result.jsonLD += Self.parseJSONLD(Self.ownText(node))
                 }
                 return false
             case "style", "svg":
                 return false
             default:
                 if let type = node.attribute("itemtype") { result.itemTypes.append(type) }
-                if let prop = node.attribute("itemprop") {
-                    let value = node.attribute("datetime") ?? node.attribute("content") ?? TextTools.collapse(node.text)
+                if let prop = node.attribute("itemprop"), prop == "datePublished" || prop == "dateModified" {
+                    let value = node.attribute("datetime") ?? node.attribute("content")
+                        ?? TextTools.collapse(Self.textWithoutScripts(node))
                     if prop == "datePublished" { result.microdataPublished.append(value) }
                     if prop == "dateModified" { result.microdataModified.append(value) }
                 }
@@ -114,6 +116,54 @@ struct PageMetadata {
         return result
     }
 
+    /// The text of a script: its own text (and CDATA) children. A script holds nothing else,
+    /// but on broken pages libxml2 can nest later content inside one (what follows a root
+    /// element's end, or a script in `<head>` followed by text); that content, with any scripts
+    /// in it, is not the script's text.
+    static func ownText(_ node: Node) -> String {
+        var text = ""
+        var child = node.firstChild
+        while let current = child {
+            if current.isText { text += current.content }
+            child = current.nextSibling
+        }
+        return text
+    }
+
+    /// `text.trimmingCharacters(in: .whitespacesAndNewlines).data(using: .utf8)` without
+    /// Foundation's trimming when the text, trimmed of ASCII white space, starts and ends with
+    /// an ASCII character: no other white space can be left at its ends then.
+    static func trimmedUTF8(_ text: String) -> Data? {
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+        var start = utf8.startIndex
+        var end = utf8.endIndex
+        while start < end, isSpace(utf8[start]) { start = utf8.index(after: start) }
+        while start < end, isSpace(utf8[utf8.index(before: end)]) { end = utf8.index(before: end) }
+        if start < end, utf8[start] < 0x80, utf8[utf8.index(before: end)] < 0x80 { return Data(utf8[start..<end]) }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines).data(using: .utf8)
+    }
+
+    /// The text of a subtree without the text of the script and style elements in it (read
+    /// before they are removed; the document may hold their text or not).
+    static func textWithoutScripts(_ node: Node) -> String {
+        var hasScript = false
+        node.walk { child in
+            if child.hasName("script") || child.hasName("style") { hasScript = true }
+            return !hasScript && child.isElement
+        }
+        guard hasScript else { return node.text }
+        var text = ""
+        node.walk { child in
+            if child.isText {
+                text += child.content
+                return false
+            }
+            return child.isElement && !child.hasName("script") && !child.hasName("style")
+        }
+        return text
+    }
+
     private static func isInFooterRegion(_ node: Node) -> Bool {
         node.ancestors.contains { ancestor in
             ancestor.hasName("footer") || ancestor.hasName("aside")
@@ -122,7 +172,7 @@ struct PageMetadata {
     }
 
     static func parseJSONLD(_ text: String) -> [[String: Any]] {
-        guard let data = text.trimmingCharacters(in: .whitespacesAndNewlines).data(using: .utf8),
+        guard let data = trimmedUTF8(text),
             let object = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         else { return [] }
         var result: [[String: Any]] = []

@@ -28,6 +28,9 @@ struct PagePipeline {
         // Without <body> (fragments, broken pages) the document node is the page.
         let body = document.body ?? document.documentNode
         var page = PageMetadata.read(document)
+        // Scripts and styles have given their JSON-LD: from here on no step can count their
+        // text, which the document may hold or not (`HTMLDocument(skipsScriptText:)`).
+        Cleaner.removeScripts(from: document.documentNode)
         page.bylines = BylineReader.bylines(in: body)
         let base = page.baseHref.flatMap { URLTools.resolve($0, against: url) } ?? url
         var feeds: [URL] = []
@@ -166,11 +169,14 @@ struct BlockFilter {
         var suppressedBelow: Int?
         var inRelatedSection = false
         for (index, block) in blocks.enumerated() {
-            let key = TextTools.key(block.text)
-            let length = block.text.count  // in characters: counted once, compared often
+            // The lower-cased text, its collapsed form (the key) and the key trimmed of
+            // punctuation (the phrase key), each made once for every rule below.
+            let (key, lower) = TextTools.keyAndLowercased(block.text)
+            let phrase = TextTools.phraseKey(key: key)
+            let length = block.characterCount  // in characters: counted once, compared often
             // A related-content heading: it and the short or link-heavy blocks under it go; a
             // long reading block ends the section.
-            if length <= 60, Self.isRelatedHeading(TextTools.phraseKey(block.text)) {
+            if length <= 60, Self.isRelatedHeading(phrase) {
                 inRelatedSection = true
                 continue
             }
@@ -193,14 +199,16 @@ struct BlockFilter {
             if case .heading(let level) = block.kind {
                 if let suppressed = suppressedBelow, level <= suppressed { suppressedBelow = nil }
                 if key == titleKey && index < 3 { continue }
-                if DemoDetector.isDemo(block.text, isHeading: true) {
+                if DemoDetector.isDemo(block.text, lowercased: lower, phraseKey: phrase, count: length, isHeading: true) {
                     suppressedBelow = level
                     continue
                 }
             }
             if suppressedBelow != nil { continue }
-            if DemoDetector.isDemo(block.text, isHeading: false) { continue }
-            if Rules.boilerplatePhrases.contains(TextTools.phraseKey(block.text)) { continue }
+            if DemoDetector.isDemo(block.text, lowercased: lower, phraseKey: phrase, count: length, isHeading: false) {
+                continue
+            }
+            if Rules.boilerplatePhrases.contains(phrase) { continue }
             if block.linkDensity > 0.8 && length < 100 { continue }
             if length >= 10 {
                 if seen.contains(key) { continue }
@@ -243,7 +251,7 @@ struct BlockFilter {
     /// metadata (`published`, `updated`), not article text. A `@` (an embedded post's
     /// signature line) keeps the block.
     static func isDateLine(_ text: String, key: String) -> Bool {
-        guard !key.contains("@") else { return false }
+        guard !ByteSearch.containsText(key, "@") else { return false }
         for word in key.split(whereSeparator: { !($0.isLetter || $0.isNumber) }) {
             if word.allSatisfy(\.isNumber) { continue }
             let word = String(word)
@@ -372,7 +380,7 @@ struct BlockFilter {
     /// `©`, in its last `creditTail` characters.
     static func endsWithCredit(_ key: String) -> Bool {
         let tail = key.suffix(creditTail)
-        if tail.contains("©") { return true }
+        if ByteSearch.containsText(tail, "©") { return true }
         if Rules.creditTailMarkers.contains(where: { ByteSearch.contains(tail, $0) }) { return true }
         if ByteSearch.contains(tail, "(c)"), !ByteSearch.contains(key, "(b)") { return true }
         for word in Rules.creditTailWords {

@@ -120,8 +120,60 @@ public enum Charset {
         return strays > 2 * sequences
     }
 
-    /// Whether the bytes are well-formed UTF-8.
+    /// Whether the bytes are well-formed UTF-8 (the Unicode standard's table 3-7, which the
+    /// standard library's `UTF8` decoder implements): ASCII is skipped eight bytes at a time,
+    /// every other sequence is checked byte by byte.
     public static func isValidUTF8(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return true }
+            let count = buffer.count
+            var index = 0
+            while index < count {
+                if index + 8 <= count,
+                    UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0
+                {
+                    index += 8
+                    continue
+                }
+                let lead = base[index]
+                if lead < 0x80 {
+                    index += 1
+                    continue
+                }
+                // The second byte's range depends on the lead; later bytes are 80–BF.
+                var length = 0
+                var low: UInt8 = 0x80
+                var high: UInt8 = 0xBF
+                switch lead {
+                case 0xC2...0xDF: length = 2
+                case 0xE0:
+                    length = 3
+                    low = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: length = 3
+                case 0xED:
+                    length = 3
+                    high = 0x9F
+                case 0xF0:
+                    length = 4
+                    low = 0x90
+                case 0xF1...0xF3: length = 4
+                case 0xF4:
+                    length = 4
+                    high = 0x8F
+                default: return false
+                }
+                guard index + length <= count else { return false }
+                let second = base[index + 1]
+                guard second >= low && second <= high else { return false }
+                for offset in 2..<max(2, length) where base[index + offset] & 0xC0 != 0x80 { return false }
+                index += length
+            }
+            return true
+        }
+    }
+
+    /// `isValidUTF8` by the standard library's decoder (the reference the tests compare with).
+    static func isValidUTF8ByDecoder(_ bytes: [UInt8]) -> Bool {
         var iterator = bytes.makeIterator()
         var decoder = UTF8()
         while true {

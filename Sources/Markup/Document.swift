@@ -1,4 +1,9 @@
 internal import CLibXML2
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Why a document could not be parsed at all.
 public struct MarkupError: Error, Equatable, CustomStringConvertible {
@@ -106,7 +111,15 @@ public final class HTMLDocument: MarkupDocument {
     ///   - bytes: the page as fetched.
     ///   - url: the page's address (used by libxml2 as the document URL only).
     ///   - httpCharset: the `charset` of the HTTP `Content-Type`, if any; it wins over `<meta>`.
-    public init(bytes: [UInt8], url: String? = nil, httpCharset: String? = nil) throws(MarkupError) {
+    ///   - skipsScriptText: leave the text of `<script>` (but JSON-LD) and `<style>` elements out
+    ///     of the tree, unparsed (`ScriptTextFilter`; UTF-8 pages only, the others are parsed
+    ///     whole): the elements are there, empty, and everything else is the tree the whole page
+    ///     gives. For readers of visible text and JSON-LD, such as the extractor. (libxml2's
+    ///     messages about the left-out text, such as "Element script embeds close tag", are not
+    ///     among `decodingWarnings` then, and later messages carry other line numbers.)
+    public init(bytes: [UInt8], url: String? = nil, httpCharset: String? = nil, skipsScriptText: Bool = false)
+        throws(MarkupError)
+    {
         LibXML.ensureInitialized()
         let sniffed = Charset.sniffHTML(bytes, transportLabel: httpCharset)
         var encoding = sniffed.name
@@ -132,10 +145,15 @@ public final class HTMLDocument: MarkupDocument {
                 | HTML_PARSE_COMPACT.rawValue)
         // NUL bytes end libxml2's input early (everything after the first one is lost); a
         // browser ignores them. In UTF-16/32 they are parts of characters and stay.
-        if !encoding.uppercased().hasPrefix("UTF-16"), !encoding.uppercased().hasPrefix("UTF-32"), input.contains(0) {
+        if !encoding.uppercased().hasPrefix("UTF-16"), !encoding.uppercased().hasPrefix("UTF-32"),
+            input.withUnsafeBufferPointer({ buffer in buffer.baseAddress.map { memchr($0, 0, buffer.count) != nil } ?? false })
+        {
             input.removeAll { $0 == 0 }
         }
         if input.isEmpty { input = Array("<html></html>".utf8) }
+        // Only UTF-8 (valid by now): other encodings are converted by libxml2, and where a
+        // conversion fails depends on every byte, those of the scripts too.
+        if skipsScriptText, encoding == "UTF-8", let filtered = ScriptTextFilter.filter(input) { input = filtered }
         // The encoding converter reports bytes it cannot convert without a parser context, so
         // libxml2 would print them to stderr (a daemon's journal would fill with them): they are
         // collected as the document's decoding warnings instead.
