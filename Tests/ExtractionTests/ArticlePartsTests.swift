@@ -9,13 +9,9 @@ import Testing
 /// sibling that shares only a layout class ("row") are not parts.
 @Suite("Article parts")
 struct ArticlePartsTests {
-    func text(_ page: String) throws -> String {
-        try #require(Extractor().extract(Array(page.utf8), url: URL(string: "https://site.example/news/page")).article?.text)
-    }
-
     @Test("three `articleBody` sections, each in its own wrapper, are one article; a teaser and comments beside them go")
     func semanticSections() throws {
-        let text = try text(Self.sections)
+        let text = try extractedText(Self.sections)
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(text.contains("Kritik vom Fahrgastverband"))
         #expect(text.contains("Ob der Plan aufgeht"))
@@ -28,7 +24,7 @@ struct ArticlePartsTests {
 
     @Test("scored sections of one class (one with an extra class) are one article, with their headings")
     func scoredSections() throws {
-        let text = try text(Self.scored)
+        let text = try extractedText(Self.scored)
         #expect(text.contains("Wer räumen muss"))
         #expect(text.contains("Hausbesitzer sind gesetzlich dazu verpflichtet"))
         #expect(text.contains("Wenn sich ein Passant"))
@@ -38,7 +34,7 @@ struct ArticlePartsTests {
 
     @Test("a sibling that shares only a layout class (`row`) is not a part")
     func layoutSibling() throws {
-        let text = try text(Self.layout)
+        let text = try extractedText(Self.layout)
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(text.contains("Ob der Plan aufgeht"))
         #expect(!text.contains("Unser Magazin berichtet"))
@@ -46,7 +42,7 @@ struct ArticlePartsTests {
 
     @Test("a related box that is most of one part, but not of the article, goes; the part's own text stays")
     func relatedBoxInPart() throws {
-        let text = try text(Self.relatedInPart)
+        let text = try extractedText(Self.relatedInPart)
         #expect(text.contains("Mit einem alten Balgengerät"))
         #expect(text.contains("Wer tiefer einsteigen will"))
         #expect(!text.contains("Relevantes aus dem Archiv"))

@@ -9,13 +9,9 @@ import Testing
 /// keeps the main pick.
 @Suite("Fallback baseline factor")
 struct BaselineFactorTests {
-    func text(_ page: String) throws -> String {
-        try #require(Extractor().extract(Array(page.utf8), url: URL(string: "https://site.example/news/page")).article?.text)
-    }
-
     @Test("an article scattered over wrappers (2.7 times the scored pick) is recovered by the baseline")
     func scatteredArticle() throws {
-        let text = try text(Self.scattered)
+        let text = try extractedText(Self.scattered)
         #expect(text.contains("Der Landkreis baut in diesem Jahr elf neue Radwege"))
         #expect(text.contains("Besonders umstritten war der Abschnitt am Stausee"))
         #expect(text.contains("Wer Hinweise auf gefährliche Stellen geben möchte"))
@@ -23,7 +19,7 @@ struct BaselineFactorTests {
 
     @Test("reading blocks beside the article that hold about as much as it (2 times) do not replace it")
     func sidebarOfArticleSize() throws {
-        let text = try text(Self.sidebar)
+        let text = try extractedText(Self.sidebar)
         #expect(text.contains("Der Landkreis baut in diesem Jahr elf neue Radwege"))
         #expect(text.contains("wenn das Wetter mitspielt"))
         #expect(!text.contains("Unser Verlag gibt seit vielen Jahren"))

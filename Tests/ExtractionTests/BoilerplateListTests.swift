@@ -8,13 +8,9 @@ import Testing
 /// their excerpts. A comment box with less than half of the text goes.
 @Suite("Boilerplate lists and the bulk of the content")
 struct BoilerplateListTests {
-    func text(_ page: String) throws -> String {
-        try #require(Extractor().extract(Array(page.utf8), url: URL(string: "https://site.example/news/page")).article?.text)
-    }
-
     @Test("a related-posts list with long excerpts goes even when it holds most of the text; a plain list stays")
     func relatedList() throws {
-        let text = try text(Self.related)
+        let text = try extractedText(Self.related)
         #expect(text.contains("Von der Presse kaum gewürdigt"))
         #expect(text.contains("Der Film läuft ab Donnerstag"))
         #expect(text.contains("Die neue Verfassung wurde von fünfundzwanzig"))
@@ -25,7 +21,7 @@ struct BoilerplateListTests {
 
     @Test("a block with a boilerplate class that holds most of the text is still kept")
     func bulkBlockStays() throws {
-        let text = try text(Self.bulk)
+        let text = try extractedText(Self.bulk)
         #expect(text.contains("Von der Presse kaum gewürdigt"))
         #expect(text.contains("Ein Dokumentarfilm begleitet"))
         #expect(text.contains("Der Film läuft ab Donnerstag"))
@@ -33,7 +29,7 @@ struct BoilerplateListTests {
 
     @Test("a comment box with 45 % of the paragraph text goes; the article stays")
     func commentBox() throws {
-        let text = try text(Self.comments)
+        let text = try extractedText(Self.comments)
         #expect(text.contains("Die Verkehrsgesellschaft meldet"))
         #expect(text.contains("Begleitpersonal in den Nachtstunden"))
         #expect(!text.contains("Hausregeln für Kommentare"))

@@ -7,13 +7,9 @@ import Testing
 /// (`LeadRecovery.markedLead`); a link teaser marked `intro` before the content is not a lead.
 @Suite("Marked lead")
 struct MarkedLeadTests {
-    func text(_ page: String) throws -> String {
-        try #require(Extractor().extract(Array(page.utf8), url: URL(string: "https://site.example/news/page")).article?.text)
-    }
-
     @Test("a `p.lead` in the header before the article body is put first; the teaser before it is not")
     func leadBeforeBody() throws {
-        let text = try text(Self.withLead)
+        let text = try extractedText(Self.withLead)
         #expect(text.hasPrefix("Der Kunststoffhersteller will seine Kompetenzen"))
         #expect(text.contains("Die Gruppe mit zunächst zwölf Beschäftigten"))
         #expect(!text.contains("Chemiepark wächst"))
@@ -21,7 +17,7 @@ struct MarkedLeadTests {
 
     @Test("a link teaser marked `intro` before the content is not taken for a lead")
     func linkTeaserIsNoLead() throws {
-        let text = try text(Self.withoutLead)
+        let text = try extractedText(Self.withoutLead)
         #expect(text.hasPrefix("Die Gruppe mit zunächst zwölf Beschäftigten"))
         #expect(!text.contains("Chemiepark wächst"))
     }

@@ -8,10 +8,6 @@ import Testing
 /// metadata. Each test has a negative side, so it fails if the rule keeps everything.
 @Suite("Recall and boilerplate rules")
 struct RecallRuleTests {
-    func text(_ page: String, url: String = "https://site.example/news/page") throws -> String {
-        try #require(Extractor().extract(Array(page.utf8), url: URL(string: url)).article?.text)
-    }
-
     static let paragraphs = """
         <p>Der Kreistag hat am Dienstag den neuen Nahverkehrsplan beschlossen, der ab dem kommenden Jahr dichtere \
         Takte auf den Buslinien zwischen den Dörfern und der Kreisstadt vorsieht.</p>
@@ -42,7 +38,7 @@ struct RecallRuleTests {
             <a href="/c">Schulbau beginnt im Herbst</a></div>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("Mehr Busse am Abend: Der Landkreis verdichtet"))
         #expect(text.contains("Der Fahrgastverband begrüßte den Beschluss"))
         #expect(!text.contains("Radweg an der Gera"))
@@ -76,7 +72,7 @@ struct RecallRuleTests {
             <p><a href="/b">Neue Ampel am Markt</a> <a href="/c">Schulbau beginnt im Herbst</a></p></div>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(text.contains("auf allen Linien überprüfen lassen."))
@@ -90,7 +86,7 @@ struct RecallRuleTests {
             <div class="author"><p>Anna Beispiel schreibt seit 2010 über Verkehr und Umwelt im Landkreis.</p></div>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(!text.contains("Anna Beispiel"))
     }
@@ -110,18 +106,18 @@ struct RecallRuleTests {
     @Test("a lead outside the content container, named by the description meta, comes first")
     func leadRecovered() throws {
         // The description is cut off with an ellipsis, as many sites do.
-        let text = try text(leadPage(description: String(Self.lead.prefix(70)) + "…", header: "<p>\(Self.lead)</p>"))
+        let text = try extractedText(leadPage(description: String(Self.lead.prefix(70)) + "…", header: "<p>\(Self.lead)</p>"))
         #expect(text.hasPrefix(Self.lead))
         #expect(text.contains("Der Kreistag hat am Dienstag"))
     }
 
     @Test("a description that is not visible on the page, or already in the text, adds nothing")
     func leadNotInvented() throws {
-        let hidden = try text(leadPage(description: Self.lead, header: ""))
+        let hidden = try extractedText(leadPage(description: Self.lead, header: ""))
         #expect(!hidden.contains("Mehr Busse am Abend"))
         #expect(hidden.contains("Der Kreistag hat am Dienstag"))
         let first = "Der Kreistag hat am Dienstag den neuen Nahverkehrsplan beschlossen, der ab dem kommenden Jahr"
-        let inBody = try text(leadPage(description: first, header: "<p>\(first) dichtere Takte vorsieht.</p>"))
+        let inBody = try extractedText(leadPage(description: first, header: "<p>\(first) dichtere Takte vorsieht.</p>"))
         #expect(inBody.components(separatedBy: "Der Kreistag hat am Dienstag").count == 2)
     }
 
@@ -136,7 +132,7 @@ struct RecallRuleTests {
             <p>\(first)</p>
             <p>Schreibe einen Kommentar</p></div>
             """
-        let text = try text(leadPage(description: stem, header: header))
+        let text = try extractedText(leadPage(description: stem, header: header))
         #expect(text.hasPrefix("Mehr Busse am Abend:"))
         #expect(text.contains("Der Landkreis verdichtet ab Januar den Takt auf elf Linien."))
         #expect(!text.contains("Schreibe einen Kommentar"))
@@ -156,7 +152,7 @@ struct RecallRuleTests {
             <article>\(Self.paragraphs)</article>
             </body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.hasPrefix(lead))
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(!text.contains("Ihre Zeitung für den Landkreis"))
@@ -172,7 +168,7 @@ struct RecallRuleTests {
             notwendigerweise die der Redaktion, und wurde nicht redaktionell geprüft.</p></div>
             \(Self.paragraphs)</div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("Erstellt am Dienstag"))
@@ -186,7 +182,7 @@ struct RecallRuleTests {
             <h3>Über den Autor</h3><p>Anna Beispiel schreibt seit 2010 über Verkehr und Umwelt im Landkreis.</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("Über den Autor"))
         #expect(!text.contains("Anna Beispiel"))
@@ -203,7 +199,7 @@ struct RecallRuleTests {
                 <h3>\(heading)</h3><p><a href="/a">Radweg an der Gera wird gebaut</a></p>
                 <p><a href="/b">Neue Ampel am Markt</a></p></div></body></html>
                 """
-            let text = try text(page)
+            let text = try extractedText(page)
             #expect(text.contains("mehr überdachte Haltestellen."), "\(heading)")
             #expect(!text.contains(heading), "\(heading)")
             #expect(!text.contains("Radweg an der Gera"), "\(heading)")
@@ -214,7 +210,7 @@ struct RecallRuleTests {
             <h3>Mehr Themenvielfalt im Kreistag</h3><p>Neben dem Nahverkehr beriet der Kreistag auch über die Schulen.</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("Mehr Themenvielfalt im Kreistag"))
         #expect(text.contains("beriet der Kreistag auch über die Schulen."))
     }
@@ -231,7 +227,7 @@ struct RecallRuleTests {
             Sommer an den Haltestellen ausgestellt, eine Jury vergibt drei Preise.</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("Foto: Landratsamt"))
         #expect(!text.contains("Credit: Verkehrsverbund"))
@@ -250,7 +246,7 @@ struct RecallRuleTests {
             <p>Der Verkehrsverbund informiert in einem Newsletter über Fahrplanänderungen und baut seine App aus.</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("sign up to our newsletter"))
         #expect(!text.contains("Síguenos en Telegram"))
@@ -268,7 +264,7 @@ struct RecallRuleTests {
             <p>新しい法律は来年の四月から始まります。親に専門家が子どもの育て方を教えることも決まりました。</p>
             </article></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("子どもへの虐待をなくすための法律ができて、親が子どもを教育するために、"))
         #expect(!text.contains("ぎゃくたい"))
         #expect(!text.contains("ほうりつ"))
@@ -285,7 +281,7 @@ struct RecallRuleTests {
             Abstand zu halten und die Fenster bei längeren Fahrten zu öffnen.</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("Inhaltsverzeichnis"))
         #expect(!text.contains("Kontakt:"))
@@ -302,7 +298,7 @@ struct RecallRuleTests {
             <p>3 : 1 : 2</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("Aktualisiert am 17.01.2021"))
         #expect(!text.contains("15. Mai 2019"))
@@ -320,7 +316,7 @@ struct RecallRuleTests {
             <p>Fahrgäste können sich künftig mit ihrer Kundenkarte am Automaten anmelden und Fahrten im Voraus bezahlen.</p>
             </div></body></html>
             """
-        let text = try text(page)
+        let text = try extractedText(page)
         #expect(text.contains("mehr überdachte Haltestellen."))
         #expect(!text.contains("lesen Sie weiter"))
         #expect(!text.contains("Sie müssen sich einloggen"))

@@ -12,8 +12,7 @@ import Testing
 struct SiteNoticeRuleTests {
     func text(_ body: String) throws -> String {
         let page = "<html><body><div class=\"article-body\">\(RecallRuleTests.paragraphs)\(body)</div></body></html>"
-        let text = try #require(
-            Extractor().extract(Array(page.utf8), url: URL(string: "https://site.example/news/page")).article?.text)
+        let text = try extractedText(page)
         #expect(text.contains("Der Kreistag hat am Dienstag"))
         #expect(text.contains("mehr überdachte Haltestellen."))
         return text
